@@ -1,0 +1,3 @@
+export * from './consul-client';
+export * from './leader-election';
+export * from './service-registration';

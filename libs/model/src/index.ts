@@ -1,0 +1,4 @@
+export * from './resources';
+export * from './task-state';
+export * from './ids';
+export * from './attributes';

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// Runs every compiled test file (unit tests next to the code, end-to-end tests in test/) with Node's
+// test runner, one file at a time (the machine has 2 cores and e2e tests start real clusters).
+// Usage: node scripts/run-tests.js [substring-filter …]
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+const filters = process.argv.slice(2);
+
+function walk(dir, out) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules') continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else if (/\.test\.js$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+if (!fs.existsSync(dist)) {
+  console.error('no dist/: run `npm run build` (or `npm test`, which builds) first');
+  process.exit(2);
+}
+let files = walk(dist, []).sort();
+// unit tests first (fast feedback), end-to-end (dist/test/**) after
+files = [...files.filter((f) => !f.includes(`${path.sep}dist${path.sep}test${path.sep}`)), ...files.filter((f) => f.includes(`${path.sep}dist${path.sep}test${path.sep}`))];
+// a test whose source is gone must not run from a stale dist/
+files = files.filter((f) => {
+  const src = path.join(root, path.relative(dist, f)).replace(/\.js$/, '.ts');
+  return fs.existsSync(src);
+});
+if (filters.length) files = files.filter((f) => filters.some((s) => f.includes(s)));
+if (files.length === 0) {
+  console.error('no test files found');
+  process.exit(2);
+}
+const args = ['--enable-source-maps', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files];
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env: { ...process.env, AGORA_LOG_LEVEL: process.env.AGORA_LOG_LEVEL ?? 'warn' } });
+process.exit(r.status ?? 1);
