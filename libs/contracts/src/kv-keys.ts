@@ -24,3 +24,8 @@ export const SERVICE_NAMES = {
   chronos: 'agora-chronos',
   dns: 'agora-dns',
 } as const;
+
+/** Where an agent keeps a task's sandbox, relative to nothing but its work dir (the master derives it too). */
+export function sandboxPath(agentWorkDir: string, frameworkId: string, taskId: string): string {
+  return `${agentWorkDir.replace(/\/$/, '')}/sandboxes/${frameworkId}/${taskId}`;
+}
