@@ -1,0 +1,3 @@
+export * from './types';
+export { allocate } from './allocate';
+export { dominantShare, SHARE_KINDS } from './shares';
