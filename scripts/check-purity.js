@@ -11,6 +11,8 @@ const PURE_DIRS = [
   'libs/contracts/src',
   'services/master/src/allocator',
   'services/dns/src/records',
+  'services/dns/src/wire',
+  'services/dns/src/answer',
   'frameworks/marathon/src/core',
   'frameworks/chronos/src/core',
 ];

@@ -116,6 +116,11 @@ export const TaskStatusSchema = z.object({
   /** The addresses the task is reachable at (Mesos `container_status.network_infos`). */
   ipAddresses: z.array(z.string()).optional(),
   containerId: z.string().optional(),
+  /**
+   * Mesos `TaskStatus.labels`. Containerizers may report the container's address here under
+   * `Docker.NetworkSettings.IPAddress` / `MesosContainerizer.NetworkSettings.IPAddress` (Mesos-DNS IP sources).
+   */
+  labels: LabelsSchema.optional(),
 });
 
 export const FrameworkInfoSchema = z.object({
