@@ -1,0 +1,13 @@
+export * from './types';
+export * from './managed-process';
+export { registerChild, onEmergencyExit, killAllChildrenSync, liveChildren } from './process-registry';
+export * from './wait-for';
+export * from './http-json';
+export * from './free-ports';
+export * from './port-plan';
+export * from './endpoints';
+export * from './task-sweeper';
+export * from './stale-processes';
+export * from './repo-paths';
+export * from './components';
+export { Cluster, resolveClusterOptions } from './cluster';

@@ -1,0 +1,3 @@
+export { startTestCluster, type TestCluster, type TestClusterOptions } from './test-cluster';
+// the polling and HTTP helpers live in the launcher (it waits the same way); tests import them from here
+export { waitFor, WaitAbortError, type WaitForOptions, httpJson, httpRequest, HttpError, type HttpResponse, type HttpRequestOptions, findFreePort, findFreePorts, isAlive } from '@agora/launcher';
