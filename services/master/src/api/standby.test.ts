@@ -1,0 +1,23 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { MasterInfo } from '@agora/contracts';
+import { standbyAnswer } from './standby';
+
+const leader: MasterInfo = { id: 'L', hostname: 'l', ip: '127.0.0.2', port: 5050, url: 'http://127.0.0.2:5050', version: '0.1.0' };
+
+describe('standby HTTP rule', () => {
+  test('the leader answers everything', () => {
+    assert.deepEqual(standbyAnswer('/master/state', '/master/state', true, leader, 'L'), { kind: 'local' });
+  });
+  test('a standby answers health, version and metrics itself', () => {
+    for (const p of ['/health', '/version', '/metrics/snapshot']) assert.deepEqual(standbyAnswer(p, p, false, leader, 'S'), { kind: 'local' });
+  });
+  test('a standby redirects to the same path (and query) on the leader', () => {
+    assert.deepEqual(standbyAnswer('/master/tasks', '/master/tasks?limit=5', false, leader, 'S'), { kind: 'redirect', location: 'http://127.0.0.2:5050/master/tasks?limit=5' });
+    assert.deepEqual(standbyAnswer('/master/redirect', '/master/redirect', false, leader, 'S'), { kind: 'redirect', location: 'http://127.0.0.2:5050' });
+  });
+  test('no leader, or a lock that still names this process → 503', () => {
+    assert.deepEqual(standbyAnswer('/master/state', '/master/state', false, undefined, 'S'), { kind: 'unavailable' });
+    assert.deepEqual(standbyAnswer('/master/state', '/master/state', false, leader, 'L'), { kind: 'unavailable' });
+  });
+});
