@@ -1,0 +1,354 @@
+import { randomUUID } from 'node:crypto';
+import { AgoraError, sandboxPath, type FrameworkInfo, type TaskInfo, type TaskStatus } from '@agora/contracts';
+import type { Logger } from '@agora/logging';
+import { isTerminal, isValidTaskId, type TaskReason, type TaskState } from '@agora/model';
+import type { CheckpointStore } from './checkpoint/checkpoint-store';
+import { LaunchError, ProcessContainerizer } from './containerizers/process/process-containerizer';
+import { finalStateOf, type KillCause, type Termination } from './containerizers/process/termination';
+import type { StatusUpdateManager } from './status-updates/status-update-manager';
+import { taskKey, toCheckpoint, type TaskCheckpoint, type TaskRecord } from './tasks/task-record';
+
+/** Acknowledged terminal tasks kept in memory for /state. */
+const MAX_COMPLETED = 200;
+const SAFE_ID = /^[A-Za-z0-9_.:-]{1,200}$/;
+/** Tasks launched per turn of the event loop. */
+const LAUNCH_CHUNK = 8;
+
+export interface AgentCoreOptions {
+  workDir: string;
+  ip: string;
+  defaultGraceMs: number;
+  log: Logger;
+}
+
+export interface TaskReport {
+  frameworkId: string;
+  task: TaskInfo;
+  state: TaskState;
+  latestStatus?: TaskStatus;
+  sandbox: string;
+}
+
+/**
+ * The agent's task bookkeeping: launches, kills, ends, status updates and checkpoints. Transport-free:
+ * the NATS handlers (registration/) and the HTTP API (api/) call into it.
+ */
+export class AgentCore {
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly completed: TaskCheckpoint[] = [];
+  private readonly frameworks = new Map<string, FrameworkInfo>();
+  /** Frameworks the master shut down on this agent (shown as completed in /state). */
+  readonly shutDownFrameworks = new Set<string>();
+  private agentId: string | undefined;
+  private shuttingDown = false;
+  readonly counters = { launched: 0, finished: 0, failed: 0, killed: 0, lost: 0, error: 0, validUpdates: 0 };
+
+  containerizer!: ProcessContainerizer;
+  updates!: StatusUpdateManager;
+
+  constructor(
+    private readonly store: CheckpointStore,
+    private readonly opts: AgentCoreOptions,
+  ) {}
+
+  /** Wires the collaborators (they need callbacks into this object). */
+  attach(containerizer: ProcessContainerizer, updates: StatusUpdateManager): void {
+    this.containerizer = containerizer;
+    this.updates = updates;
+  }
+
+  get id(): string | undefined {
+    return this.agentId;
+  }
+
+  setAgentId(id: string): void {
+    this.agentId = id;
+  }
+
+  // ------------------------------------------------------------------ recovery
+
+  /**
+   * Start-up: reload every checkpointed task. Live ones are re-adopted; those that ended while the agent
+   * was down get their terminal update now; terminal ones whose updates were all acknowledged are dropped.
+   */
+  recover(): void {
+    this.updates.restore();
+    const cps = this.store.loadTasks();
+    let adopted = 0;
+    let ended = 0;
+    for (const cp of cps) {
+      const rec: TaskRecord = { ...cp, cgroups: cp.cgroups ?? [], statuses: cp.statuses ?? [] };
+      this.frameworks.set(rec.frameworkId, rec.framework);
+      if (isTerminal(rec.state)) {
+        if (this.updates.hasPending(rec.frameworkId, rec.task.taskId)) {
+          rec.ended = true;
+          this.tasks.set(taskKey(rec.frameworkId, rec.task.taskId), rec);
+        } else {
+          this.store.removeTask(rec.frameworkId, rec.task.taskId);
+          this.remember(rec);
+        }
+        continue;
+      }
+      this.tasks.set(taskKey(rec.frameworkId, rec.task.taskId), rec);
+      const t = this.containerizer.recover(rec);
+      if (t === undefined) {
+        adopted++;
+        this.armDeadline(rec);
+      } else {
+        ended++;
+        this.taskEnded(rec, t, 'SOURCE_AGENT');
+      }
+    }
+    if (cps.length) this.opts.log.info({ checkpointed: cps.length, adopted, ended }, 'recovered tasks from checkpoints');
+    if (this.agentId) {
+      const keep = new Set<string>();
+      for (const r of this.tasks.values()) for (const d of r.cgroups) keep.add(d);
+      const swept = this.containerizer.sweepCgroups(this.agentId, keep);
+      if (swept) this.opts.log.info({ groups: swept }, 'removed task cgroups left over by an earlier run');
+    }
+  }
+
+  // ------------------------------------------------------------------ commands from the master
+
+  /** LaunchTasks: validated synchronously, started asynchronously (outcomes arrive as status updates). */
+  launchTasks(frameworkId: string, framework: FrameworkInfo, tasks: TaskInfo[]): void {
+    if (!SAFE_ID.test(frameworkId) || frameworkId === '.' || frameworkId === '..')
+      throw new AgoraError('INVALID_TASK', `framework id "${frameworkId}" cannot name a sandbox directory`);
+    if (this.shuttingDown) throw new AgoraError('INVALID_OPERATION', 'the agent is shutting down');
+    this.frameworks.set(frameworkId, framework);
+    this.shutDownFrameworks.delete(frameworkId);
+    let i = 0;
+    // a few tasks per macrotask: heartbeats and acks keep flowing during a big launch
+    const next = (): void => {
+      for (const end = Math.min(i + LAUNCH_CHUNK, tasks.length); i < end; i++) {
+        const task = tasks[i];
+        if (!task) continue;
+        try {
+          this.launchOne(frameworkId, framework, task);
+        } catch (e) {
+          this.opts.log.error({ taskId: task.taskId, err: e instanceof Error ? e.stack : String(e) }, 'launch failed unexpectedly');
+        }
+      }
+      if (i < tasks.length) setImmediate(next);
+    };
+    next();
+  }
+
+  private launchOne(frameworkId: string, framework: FrameworkInfo, task: TaskInfo): void {
+    const key = taskKey(frameworkId, task.taskId);
+    const existing = this.tasks.get(key);
+    if (existing) {
+      this.opts.log.info(
+        { frameworkId, taskId: task.taskId, state: existing.state },
+        isTerminal(existing.state) ? 'ignoring launch of a task whose final status is still being delivered' : 'ignoring duplicate launch of a running task',
+      );
+      return;
+    }
+    const agentId = this.agentId;
+    if (!agentId) throw new Error('launch before registration');
+    if (task.agentId !== agentId) this.opts.log.warn({ taskId: task.taskId, for: task.agentId, me: agentId }, 'launching a task addressed to another agent id');
+    const now = Date.now();
+    const rec: TaskRecord = {
+      frameworkId,
+      framework,
+      task,
+      sandbox: sandboxPath(this.opts.workDir, frameworkId, task.taskId),
+      state: 'TASK_STAGING',
+      statuses: [],
+      cgroups: [],
+      launchedAt: now,
+      ...(task.maxCompletionTimeSeconds !== undefined ? { deadlineAt: now + task.maxCompletionTimeSeconds * 1000 } : {}),
+    };
+    this.tasks.set(key, rec);
+    this.counters.launched++;
+
+    if (!isValidTaskId(task.taskId)) return this.failLaunch(rec, 'TASK_ERROR', 'REASON_TASK_INVALID', `task id "${task.taskId}" cannot name a sandbox`);
+    if (task.container?.type === 'DOCKER')
+      return this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', 'docker containerizer is not enabled on this agent');
+    if (!task.command?.value?.trim()) return this.failLaunch(rec, 'TASK_ERROR', 'REASON_TASK_INVALID', 'the task has no command to run');
+    try {
+      this.containerizer.launch(rec, agentId, {
+        running: () => {
+          if (rec.ended) return;
+          this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
+          this.armDeadline(rec);
+        },
+        failed: (message) => this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message),
+      });
+    } catch (e) {
+      const msg = e instanceof LaunchError ? e.message : `could not launch: ${e instanceof Error ? e.message : String(e)}`;
+      return this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', msg);
+    }
+  }
+
+  private failLaunch(rec: TaskRecord, state: TaskState, reason: TaskReason, message: string): void {
+    rec.ended = true;
+    this.opts.log.info({ taskId: rec.task.taskId, frameworkId: rec.frameworkId, reason, message }, 'task launch failed');
+    this.setStatus(rec, { state, reason, message, source: 'SOURCE_AGENT' });
+  }
+
+  /** KillTask: unknown or already finished tasks need nothing done. */
+  killTask(frameworkId: string, taskId: string, gracePeriodSeconds?: number, cause: KillCause = 'kill'): void {
+    const rec = this.tasks.get(taskKey(frameworkId, taskId));
+    if (!rec || rec.ended || isTerminal(rec.state)) {
+      this.opts.log.debug({ frameworkId, taskId }, 'kill of a task that is not running: nothing to do');
+      return;
+    }
+    const graceMs = gracePeriodSeconds !== undefined ? gracePeriodSeconds * 1000 : rec.task.killPolicy ? rec.task.killPolicy.gracePeriodSeconds * 1000 : this.opts.defaultGraceMs;
+    if (!rec.kill) {
+      rec.kill = { cause, requestedAt: Date.now(), graceMs };
+      this.opts.log.info({ frameworkId, taskId, cause, graceMs }, 'killing task');
+      if (graceMs > 0 && rec.framework.capabilities.includes('TASK_KILLING_STATE'))
+        this.setStatus(rec, { state: 'TASK_KILLING', source: 'SOURCE_EXECUTOR' });
+      else this.store.writeTask(toCheckpoint(rec));
+    }
+    this.containerizer.kill(rec, graceMs);
+  }
+
+  shutdownFramework(frameworkId: string): void {
+    this.shutDownFrameworks.add(frameworkId);
+    let n = 0;
+    for (const rec of this.tasks.values()) {
+      if (rec.frameworkId !== frameworkId || rec.ended) continue;
+      this.killTask(frameworkId, rec.task.taskId, undefined, 'framework-shutdown');
+      n++;
+    }
+    this.opts.log.info({ frameworkId, tasks: n }, 'framework shut down');
+  }
+
+  ack(frameworkId: string, taskId: string, uuid: string): void {
+    this.updates.ack(frameworkId, taskId, uuid);
+  }
+
+  // ------------------------------------------------------------------ task ends
+
+  /** The containerizer saw the task's process end. */
+  taskEnded(rec: TaskRecord, t: Termination, source: TaskStatus['source'] = 'SOURCE_EXECUTOR'): void {
+    if (rec.deadlineTimer) clearTimeout(rec.deadlineTimer);
+    rec.deadlineTimer = undefined;
+    rec.ended = true;
+    const f = finalStateOf({ ...t, maxCompletionSeconds: rec.task.maxCompletionTimeSeconds });
+    this.opts.log.debug({ taskId: rec.task.taskId, state: f.state, message: f.message }, 'task ended');
+    this.setStatus(rec, { state: f.state, reason: f.reason, message: f.message, exitCode: f.exitCode, source });
+  }
+
+  /** The terminal update was acknowledged: the task is history. */
+  terminalAcked(frameworkId: string, taskId: string): void {
+    const key = taskKey(frameworkId, taskId);
+    const rec = this.tasks.get(key);
+    if (!rec) return;
+    this.tasks.delete(key);
+    this.store.removeTask(frameworkId, taskId);
+    if (rec.cgroups.length) void this.containerizer.destroyCgroups(rec.cgroups);
+    this.remember(rec);
+  }
+
+  private remember(rec: TaskRecord): void {
+    this.completed.push(toCheckpoint(rec));
+    if (this.completed.length > MAX_COMPLETED) this.completed.splice(0, this.completed.length - MAX_COMPLETED);
+  }
+
+  private armDeadline(rec: TaskRecord): void {
+    if (rec.deadlineAt === undefined) return;
+    const fire = () => this.killTask(rec.frameworkId, rec.task.taskId, undefined, 'max-completion');
+    rec.deadlineTimer = setTimeout(fire, Math.max(0, rec.deadlineAt - Date.now()));
+    rec.deadlineTimer.unref();
+  }
+
+  private setStatus(
+    rec: TaskRecord,
+    s: { state: TaskState; source: TaskStatus['source']; reason?: TaskReason; message?: string; exitCode?: number; ipAddresses?: string[] },
+  ): void {
+    const timestamp = Date.now() / 1000;
+    const status: TaskStatus & { uuid: string } = {
+      taskId: rec.task.taskId,
+      frameworkId: rec.frameworkId,
+      ...(this.agentId ? { agentId: this.agentId } : {}),
+      state: s.state,
+      source: s.source,
+      uuid: randomUUID(),
+      timestamp,
+      ...(rec.pid !== undefined ? { containerId: `${rec.frameworkId}.${rec.task.taskId}` } : {}),
+      ...(s.reason ? { reason: s.reason } : {}),
+      ...(s.message !== undefined ? { message: s.message } : {}),
+      ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}),
+      ...(s.ipAddresses ? { ipAddresses: s.ipAddresses } : {}),
+    };
+    rec.state = s.state;
+    rec.latestStatus = status;
+    rec.statuses.push({ state: s.state, timestamp });
+    this.count(s.state);
+    this.store.writeTask(toCheckpoint(rec));
+    this.updates.enqueue({ frameworkId: rec.frameworkId, status });
+  }
+
+  private count(state: TaskState): void {
+    this.counters.validUpdates++;
+    if (state === 'TASK_FINISHED') this.counters.finished++;
+    else if (state === 'TASK_FAILED') this.counters.failed++;
+    else if (state === 'TASK_KILLED') this.counters.killed++;
+    else if (state === 'TASK_LOST') this.counters.lost++;
+    else if (state === 'TASK_ERROR') this.counters.error++;
+  }
+
+  // ------------------------------------------------------------------ views
+
+  /** What (re-)registration reports: every task the agent knows and has not forgotten. */
+  taskReports(): { tasks: TaskReport[]; frameworks: { id: string; info: FrameworkInfo }[] } {
+    const tasks: TaskReport[] = [];
+    const fws = new Map<string, FrameworkInfo>();
+    for (const r of this.tasks.values()) {
+      tasks.push({ frameworkId: r.frameworkId, task: r.task, state: r.state, latestStatus: r.latestStatus, sandbox: r.sandbox });
+      fws.set(r.frameworkId, r.framework);
+    }
+    return { tasks, frameworks: [...fws].map(([id, info]) => ({ id, info })) };
+  }
+
+  activeTasks(): readonly TaskRecord[] {
+    return [...this.tasks.values()];
+  }
+
+  completedTasks(): readonly TaskCheckpoint[] {
+    return this.completed;
+  }
+
+  frameworkInfos(): ReadonlyMap<string, FrameworkInfo> {
+    return this.frameworks;
+  }
+
+  runningCount(): number {
+    let n = 0;
+    for (const r of this.tasks.values()) if (!r.ended && !isTerminal(r.state)) n++;
+    return n;
+  }
+
+  // ------------------------------------------------------------------ shutdown
+
+  /**
+   * Agent shutdown. With killTasks: SIGTERM every task (SIGKILL after its grace), wait until all have
+   * ended, then give their final updates up to `ackWaitMs` to be acknowledged. Without: leave them be.
+   */
+  async shutdown(killTasks: boolean, ackWaitMs: number): Promise<void> {
+    this.shuttingDown = true;
+    for (const r of this.tasks.values()) if (r.deadlineTimer) clearTimeout(r.deadlineTimer);
+    if (!killTasks) return;
+    let maxGrace = 0;
+    for (const r of this.tasks.values()) {
+      if (r.ended) continue;
+      this.killTask(r.frameworkId, r.task.taskId, undefined, 'agent-shutdown');
+      maxGrace = Math.max(maxGrace, r.kill?.graceMs ?? 0);
+    }
+    const allEnded = () => [...this.tasks.values()].every((r) => r.ended);
+    await waitFor(allEnded, maxGrace + 2000);
+    await waitFor(() => this.updates.pendingCount === 0, ackWaitMs);
+  }
+}
+
+async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() >= deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}

@@ -1,0 +1,104 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { CommandSchema } from '@agora/contracts';
+import { commandLine, EXIT_STATUS_FILE, shellQuote, wrapperScript } from './wrapper-script';
+
+const sh = (script: string, cwd?: string) => spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', cwd });
+const cmd = (c: Record<string, unknown>) => CommandSchema.parse(c);
+
+describe('shellQuote', () => {
+  test('any string survives /bin/sh as one word, unchanged', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\0')), (s) => {
+        const out = sh(`printf '%s' ${shellQuote(s)}`);
+        assert.equal(out.stdout, s);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('commandLine', () => {
+  test('shell=true evaluates the value in the wrapper shell', () => {
+    assert.equal(commandLine(cmd({ value: 'echo $HOME' })), `eval 'echo $HOME'`);
+  });
+
+  test('shell=false: arguments are argv (argv[0] dropped when it names the value)', () => {
+    assert.equal(commandLine(cmd({ shell: false, value: '/bin/echo', arguments: ['echo', 'a b'] })), `'/bin/echo' 'a b'`);
+    assert.equal(commandLine(cmd({ shell: false, value: '/bin/echo', arguments: ['/bin/echo', 'x'] })), `'/bin/echo' 'x'`);
+    assert.equal(commandLine(cmd({ shell: false, value: '/bin/echo', arguments: ['x', 'y'] })), `'/bin/echo' 'x' 'y'`);
+    assert.equal(commandLine(cmd({ shell: false, value: 'ls' })), `'ls'`);
+  });
+
+  test('nothing to run is an error', () => {
+    assert.deepEqual(commandLine(undefined), { error: 'the task has no command to run' });
+    assert.deepEqual(commandLine(cmd({ value: '  ' })), { error: 'the task has no command to run' });
+  });
+});
+
+describe('wrapperScript', () => {
+  test('runs the command with stdout/stderr appended in the sandbox and exits with its status', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
+    try {
+      const r = sh(wrapperScript(`eval ${shellQuote("echo out; echo err >&2; exit 7")}`, dir, []), dir);
+      assert.equal(r.status, 7);
+      assert.equal(fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), 'out\n');
+      assert.equal(fs.readFileSync(path.join(dir, 'stderr'), 'utf8'), 'err\n');
+      assert.equal(fs.existsSync(path.join(dir, EXIT_STATUS_FILE)), false, 'its parent reaps it: no status file needed');
+      const again = sh(wrapperScript(`eval ${shellQuote('echo again')}`, dir, []), dir);
+      assert.equal(again.status, 0);
+      assert.equal(fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), 'out\nagain\n', 'appends');
+      assert.equal(sh(wrapperScript(`eval ${shellQuote('sh -c "kill -9 \\$\\$"')}`, dir, []), dir).status, 137);
+      assert.equal(sh(wrapperScript(`eval ${shellQuote('if')}`, dir, []), dir).status, 2, 'a syntax error is status 2, as with sh -c');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('records the exit status in the sandbox when its parent is gone by the time it ends', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
+    try {
+      const wrapper = wrapperScript(`eval ${shellQuote('sleep 0.4; exit 6')}`, dir, []);
+      // the intermediate shell plays the spawner: alive when the wrapper starts, gone when it ends
+      sh(`sh -c "$0" & sleep 0.1`.replace('"$0"', shellQuote(wrapper)));
+      const file = path.join(dir, EXIT_STATUS_FILE);
+      const deadline = Date.now() + 5000;
+      while (!fs.existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal(fs.readFileSync(file, 'utf8'), '6\n');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('fails with 125 before running anything when it cannot join its cgroup', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
+    try {
+      const r = sh(wrapperScript(`touch ran`, dir, [path.join(dir, 'no-such-cgroup', 'cgroup.procs')]), dir);
+      assert.equal(r.status, 125);
+      assert.equal(fs.existsSync(path.join(dir, 'ran')), false);
+      assert.match(fs.readFileSync(path.join(dir, 'stderr'), 'utf8'), /could not join/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('writes its own pid into every cgroup.procs file before the command runs', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
+    try {
+      const files = [path.join(dir, 'a.procs'), path.join(dir, "b 'x'.procs")];
+      const r = sh(wrapperScript(`cat ${files.map(shellQuote).join(' ')}`, dir, files), dir);
+      assert.equal(r.status, 0);
+      const [a, b] = fs.readFileSync(path.join(dir, 'stdout'), 'utf8').trim().split('\n');
+      assert.ok(a && /^\d+$/.test(a));
+      assert.equal(a, b);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

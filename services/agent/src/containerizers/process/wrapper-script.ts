@@ -1,0 +1,51 @@
+import type { Command } from '@agora/contracts';
+
+/** Name of the file in the sandbox where the wrapper records the command's exit status. */
+export const EXIT_STATUS_FILE = '.agora-exit-status';
+
+/** Single-quotes a word for /bin/sh: nothing inside single quotes is special except the quote itself. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The command line the wrapper runs, or an error string when the task has nothing to run.
+ * shell=true: the value evaluated by the wrapper shell itself — what `/bin/sh -c value` does, without
+ * a second shell process per task (an `exit` in it still ends up in the wrapper's EXIT trap). shell=false: `value` executed with `arguments`; as in Mesos,
+ * `arguments` is the whole argv including argv[0] when its first word is the value (or its basename),
+ * otherwise it is taken as the arguments after the executable (POSIX sh cannot set argv[0] by itself).
+ */
+export function commandLine(cmd: Command | undefined): string | { error: string } {
+  const value = cmd?.value;
+  if (!cmd || value === undefined || value.trim() === '') return { error: 'the task has no command to run' };
+  if (cmd.shell) return `eval ${shellQuote(value)}`;
+  let args = cmd.arguments ?? [];
+  const first = args[0];
+  if (first !== undefined && (first === value || first === value.replace(/^.*\//, ''))) args = args.slice(1);
+  return [value, ...args].map(shellQuote).join(' ');
+}
+
+/**
+ * The /bin/sh script the agent has its spawner start (detached, in its own process group, cwd = the
+ * sandbox) for a task. It opens the sandbox's stdout and stderr for appending, moves itself into the
+ * task's cgroups — so the command is limited from its first instruction, with no race against the
+ * agent — and runs the command; the shell exits with the command's status.
+ *
+ * The exit status reaches the agent through the spawner, which reaps the wrapper. Only when nobody is
+ * left to reap it — its parent is no longer the spawner it started under — does the EXIT trap record
+ * the status in <sandbox>/.agora-exit-status for a restarted agent. (Creating a file is the dearest
+ * part of a launch on common filesystems, so the common case creates none; the spawner itself writes
+ * the file for exits it could not deliver.)
+ */
+export function wrapperScript(commandLine: string, sandbox: string, cgroupProcsFiles: readonly string[]): string {
+  const lines: string[] = [`exec >>${shellQuote(`${sandbox}/stdout`)} 2>>${shellQuote(`${sandbox}/stderr`)} </dev/null`];
+  if (cgroupProcsFiles.length > 0) {
+    const joins = cgroupProcsFiles.map((f) => `echo $$ > ${shellQuote(f)}`).join(' && ');
+    lines.push(`${joins} || { echo 'agora: could not join the task cgroups' >&2; exit 125; }`);
+  }
+  // field 4 of /proc/$$/stat is the current parent; $PPID the one at start
+  const record = `s=$?; read -r l < /proc/$$/stat; l=\${l##*) }; set -- $l; [ "$2" = "$PPID" ] || echo $s > ${shellQuote(`${sandbox}/${EXIT_STATUS_FILE}`)}; exit $s`;
+  lines.push(`trap ${shellQuote(record)} EXIT`);
+  lines.push(commandLine);
+  return lines.join('\n');
+}
