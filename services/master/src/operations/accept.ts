@@ -91,7 +91,7 @@ export class AcceptHandler {
 
     const term = this.state.term;
     this.bus
-      .request(LaunchTasks, [plan.agentId], { frameworkId: usable.id, framework: usable.info, tasks: plan.tasks }, { timeoutMs: LAUNCH_TIMEOUT_MS })
+      .request(LaunchTasks, [plan.agentId], { frameworkId: usable.id, framework: usable.info, tasks: plan.tasks }, { timeoutMs: LAUNCH_TIMEOUT_MS, retryForMs: 2000 })
       .catch((e: unknown) => {
         if (this.state.term !== term) return;
         this.launchFailed(usable, created, e);

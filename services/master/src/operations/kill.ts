@@ -33,7 +33,7 @@ export class KillHandler {
       if (!agent || agent.status !== 'REGISTERED') return {};
       const grace = req.gracePeriodSeconds ?? task.info.killPolicy?.gracePeriodSeconds;
       this.bus
-        .request(KillTask, [task.agentId], { frameworkId: fw.id, taskId: req.taskId, ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) }, { timeoutMs: KILL_TIMEOUT_MS })
+        .request(KillTask, [task.agentId], { frameworkId: fw.id, taskId: req.taskId, ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}) }, { timeoutMs: KILL_TIMEOUT_MS, retryForMs: 2000 })
         .catch((e: unknown) => this.log.warn({ frameworkId: fw.id, taskId: req.taskId, agentId: task.agentId, err: String(e) }, 'kill request to agent failed'));
       return {};
     }
