@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { AGORA_VERSION } from '@agora/contracts';
+import { registerAppCommands } from './commands/app';
+import { registerDnsCommands } from './commands/dns';
 import { registerExecuteCommand } from './commands/execute';
+import { registerJobCommands } from './commands/job';
 import { registerNodeCommands } from './commands/node';
 import { registerTaskCommands } from './commands/task';
 import { registerUpCommand } from './commands/up';
@@ -21,5 +24,8 @@ export function buildProgram(): Command {
   registerExecuteCommand(program);
   registerNodeCommands(program);
   registerTaskCommands(program);
+  registerAppCommands(program);
+  registerDnsCommands(program);
+  registerJobCommands(program);
   return program;
 }

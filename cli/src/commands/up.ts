@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { DEFAULT_PORTS } from '@agora/contracts';
-import { Cluster, type Instance, type ProgressEvent, killAllChildrenSync, killStaleProcesses, isAlive } from '@agora/launcher';
+import { ALL_COMPONENTS, Cluster, type Instance, type ProgressEvent, killAllChildrenSync, killStaleProcesses, isAlive } from '@agora/launcher';
 import { LOG_LEVELS } from '@agora/logging';
 import { integerAtLeast } from '../options';
 import { renderTable } from '../output/table';
@@ -58,7 +58,7 @@ export async function runUp(opts: UpOptions): Promise<number> {
     consul: 'persistent',
     logLevel: opts.logLevel,
     onProgress: (e) => out.write(progressText(e)),
-  });
+  }, ALL_COMPONENTS);
 
   let stopping = false;
   let firstSignalAt = 0;

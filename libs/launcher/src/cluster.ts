@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_COMPONENTS } from './components';
+import { ensureDockerDaemon, removeAgentContainers, type DockerDaemon } from './docker-daemon';
 import { planEndpoints } from './endpoints';
 import type { ExitInfo } from './managed-process';
 import { planPorts, range } from './port-plan';
@@ -39,6 +40,8 @@ export function resolveClusterOptions(o: ClusterOptions): ResolvedClusterOptions
     missing: o.missing ?? 'skip',
     readyTimeoutMs: o.readyTimeoutMs ?? 60_000,
     env: o.env ?? {},
+    docker: o.docker ?? 'auto',
+    dockerDir: path.resolve(o.dockerDir ?? path.join(workDir, 'docker')),
   };
 }
 
@@ -62,6 +65,7 @@ export class Cluster {
   private unhookEmergency: (() => void) | undefined;
   private readonly progress: (e: ProgressEvent) => void;
   private readonly exitListeners: Array<(inst: Instance, info: ExitInfo) => void> = [];
+  private docker: DockerDaemon | undefined;
 
   constructor(
     options: ClusterOptions,
@@ -166,6 +170,7 @@ export class Cluster {
     this.plan = await planPorts(opts);
     this.planned = planEndpoints(opts, this.plan);
     this.unhookEmergency = onEmergencyExit(() => killLeftoverTasksSync(this.agentWorkDirs()));
+    await this.startDocker();
     const ctx = this.context();
     for (const def of this.components) {
       const n = def.count(opts);
@@ -221,8 +226,39 @@ export class Cluster {
     }
     // agents that were killed earlier (crash tests) and never restarted leave tasks behind too
     await killLeftoverTasks(this.agentWorkDirs()).catch(() => []);
+    if (this.docker) {
+      await removeAgentContainers(this.docker.socket, this.agentWorkDirs()).catch(() => 0);
+      if (this.docker.startedByUs) {
+        this.progress({ phase: 'stopping', kind: 'docker', count: 1 });
+        const t0 = Date.now();
+        await this.docker.stop();
+        this.progress({ phase: 'stopped', kind: 'docker', count: 1, ms: Date.now() - t0 });
+      }
+    }
     forgetProcesses(this.opts.workDir);
     this.unhookEmergency?.();
+  }
+
+  /**
+   * Finds or starts the Docker daemon (opts.docker). Not fatal: without one the agents run the process
+   * containerizer only, so a machine without Docker (or without root) still gets a cluster.
+   */
+  private async startDocker(): Promise<void> {
+    const setting = this.opts.docker;
+    if (setting === 'off') return;
+    if (typeof setting === 'object') {
+      this.docker = { socket: setting.socket, startedByUs: false, stop: () => Promise.resolve() };
+      return;
+    }
+    this.progress({ phase: 'starting', kind: 'docker', count: 1 });
+    const t0 = Date.now();
+    try {
+      this.docker = await ensureDockerDaemon({ dir: this.opts.dockerDir, logFile: path.join(this.opts.logDir, 'dockerd.log'), signal: this.abort.signal });
+      this.progress({ phase: 'ready', kind: 'docker', count: 1, ms: Date.now() - t0, detail: this.docker.socket });
+    } catch (e) {
+      this.abort.signal.throwIfAborted();
+      this.progress({ phase: 'skipped', kind: 'docker', count: 1, detail: `no Docker daemon, tasks run as processes only: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}` });
+    }
   }
 
   private spawnOne(def: ComponentDef, index: number): Instance {
@@ -254,6 +290,7 @@ export class Cluster {
       endpoints,
       running: (kind) => (this.byKind.get(kind) ?? []).filter((i): i is Instance => i !== undefined && i.proc.running),
       signal: this.abort.signal,
+      ...(this.docker ? { dockerSocket: this.docker.socket } : {}),
     };
   }
 }

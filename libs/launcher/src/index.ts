@@ -9,5 +9,6 @@ export * from './endpoints';
 export * from './task-sweeper';
 export * from './stale-processes';
 export * from './repo-paths';
+export * from './docker-daemon';
 export * from './components';
 export { Cluster, resolveClusterOptions } from './cluster';

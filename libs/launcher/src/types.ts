@@ -56,8 +56,20 @@ export interface ClusterOptions {
   readyTimeoutMs?: number;
   /** Extra environment for every component. */
   env?: Record<string, string>;
+  /**
+   * The Docker daemon for the agents' docker containerizer. 'auto' (default): use one that answers
+   * (DOCKER_HOST, /var/run/docker.sock), else start Agora's own with its data in `dockerDir`, and stop it
+   * with the cluster; when neither works the agents run the process containerizer only. 'off': leave
+   * Docker alone (agents still use a daemon they find). `{socket}`: use that daemon. With a daemon, agents
+   * get --docker-socket and the cluster's stop removes the containers its agents left behind.
+   */
+  docker?: DockerSetting;
+  /** Where a daemon of our own keeps images and containers (default <workDir>/docker). */
+  dockerDir?: string;
   onProgress?: (e: ProgressEvent) => void;
 }
+
+export type DockerSetting = 'auto' | 'off' | { socket: string };
 
 export interface ResolvedClusterOptions {
   workDir: string;
@@ -75,6 +87,8 @@ export interface ResolvedClusterOptions {
   missing: 'skip' | 'fail';
   readyTimeoutMs: number;
   env: Record<string, string>;
+  docker: DockerSetting;
+  dockerDir: string;
 }
 
 /** Where one running component listens and writes. */
@@ -116,6 +130,8 @@ export interface ComponentContext {
   running(kind: string): Instance[];
   /** Aborted when the cluster is told to stop while starting. */
   readonly signal: AbortSignal;
+  /** The Docker daemon's socket when the cluster has one (agents get --docker-socket). */
+  readonly dockerSocket?: string;
 }
 
 /**

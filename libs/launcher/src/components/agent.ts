@@ -33,6 +33,7 @@ export const agentComponent: ComponentDef = {
       '--log-level', opts.logLevel,
       ...(resources ? ['--resources', resources] : []),
       ...(attributes ? ['--attributes', attributes] : []),
+      ...(ctx.dockerSocket && !opts.agentFlags.includes('--docker-socket') ? ['--docker-socket', ctx.dockerSocket] : []),
       ...opts.agentFlags,
     ]);
   },

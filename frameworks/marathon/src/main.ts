@@ -1,0 +1,75 @@
+import 'reflect-metadata';
+import { SERVICE_NAMES } from '@agora/contracts';
+import { ConsulClient, ServiceRegistration } from '@agora/consul';
+import { createLogger, type Logger } from '@agora/logging';
+import { Bus } from '@agora/nats';
+import { NestFactory, type LoggerService } from './nest';
+import { MarathonModule } from './app.module';
+import { MarathonApi } from './api/marathon-api';
+import { parseMarathonFlags } from './config';
+import { Leadership } from './leader/leadership';
+
+/**
+ * Agora's Marathon: `marathon --nats URL --consul URL [--ip] [--port 8080] …`. Serves Marathon's v2 REST
+ * API on every instance; the instance holding Consul's lock runs the scheduler, the others proxy to it.
+ */
+async function main(): Promise<void> {
+  const cfg = parseMarathonFlags(process.argv.slice(2));
+  if ('error' in cfg) {
+    process.stderr.write(`${cfg.error}\n`);
+    process.exit(2);
+  }
+  const log = createLogger('marathon', cfg.logLevel);
+  const bus = await Bus.connect(cfg.nats, 'agora-marathon', log);
+  const consul = new ConsulClient(cfg.consul);
+
+  // No body parser: Marathon's routes read raw bodies (exact 400s for malformed JSON, proxying to the leader).
+  const app = await NestFactory.create(MarathonModule.forRoot({ cfg, log, bus, consul }), { logger: nestLogger(log), bodyParser: false });
+  const api = app.get(MarathonApi);
+  app.use(api.handle);
+  await app.listen(cfg.port, cfg.ip);
+  log.info({ url: `http://${cfg.ip}:${cfg.port}` }, 'marathon listening');
+
+  const registration = new ServiceRegistration(
+    consul,
+    { id: `${SERVICE_NAMES.marathon}-${cfg.hostname}-${cfg.port}`, name: SERVICE_NAMES.marathon, address: cfg.ip, port: cfg.port },
+    log,
+  );
+  await registration.start();
+  const leadership = app.get(Leadership);
+  leadership.start();
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'marathon stopping');
+    const hardStop = setTimeout(() => process.exit(1), 10_000);
+    hardStop.unref();
+    void (async () => {
+      // Stepping down releases the lock at once, so a standby takes over without waiting for the session TTL.
+      await leadership.stop().catch((e: unknown) => log.warn({ err: String(e) }, 'step down failed'));
+      await registration.stop().catch(() => undefined);
+      await app.close().catch(() => undefined);
+      await bus.close().catch(() => undefined);
+      process.exit(0);
+    })();
+  };
+  process.on('unhandledRejection', (e: unknown) => log.error({ err: e instanceof Error ? e.stack : String(e) }, 'unhandled rejection'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Nest's own chatter goes to pino: warnings and errors only. */
+function nestLogger(log: Logger): LoggerService {
+  return {
+    log: () => undefined,
+    warn: (m: unknown) => log.warn({ nest: true }, String(m)),
+    error: (m: unknown, trace?: unknown) => log.error({ nest: true, trace }, String(m)),
+  };
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`marathon failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
