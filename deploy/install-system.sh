@@ -7,9 +7,14 @@ set -euo pipefail
 need=()
 command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
+# deploy/docker-daemon.sh asks a daemon whether it answers with curl over the unix socket
+command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v dig >/dev/null 2>&1 || need+=(dnsutils)
 command -v consul >/dev/null 2>&1 || need+=(consul)
 command -v busybox >/dev/null 2>&1 || need+=(busybox-static)
+# DNS benchmark peers (bench/dns-*.bench.ts): the load generator and a C authoritative server as reference
+command -v dnsperf >/dev/null 2>&1 || need+=(dnsperf)
+command -v nsd >/dev/null 2>&1 || [ -x /usr/sbin/nsd ] || need+=(nsd)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then

@@ -1,0 +1,88 @@
+import { LOG_LEVELS } from '@agora/logging';
+import { isIp, parseUpstream } from '../server/upstream-address';
+
+/** The DNS server's command line. Flags given override the config file's values. */
+export interface DnsFlags {
+  nats: string;
+  consul?: string;
+  /** A Mesos-DNS config.json, re-read on SIGHUP. */
+  configFile?: string;
+  /** → Listener and HTTPListener */
+  ip?: string;
+  /** → Port */
+  port?: number;
+  /** → HttpPort */
+  httpPort?: number;
+  /** → Domain */
+  domain?: string;
+  /** → Resolvers */
+  resolvers?: string[];
+  logLevel: string;
+}
+
+export const USAGE = `usage: dns --nats URL [--consul URL] [--config FILE] [--ip 127.0.0.1] [--port 8053]
+  [--http-port 8123] [--domain mesos] [--resolvers IP[:PORT],…] [--log-level info]
+Flags override the same settings of the config file (Mesos-DNS config.json: Listener, Port, HttpPort,
+Domain, Resolvers). SIGHUP re-reads the config file; SIGTERM stops.`;
+
+const FLAGS = ['nats', 'consul', 'config', 'ip', 'port', 'http-port', 'domain', 'resolvers', 'log-level'] as const;
+
+function port(name: string, v: string): number | string {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 65535) return `--${name} must be an integer in 1..65535, got "${v}"`;
+  return n;
+}
+
+/** Parses `--flag value` / `--flag=value`. Returns the flags or a message for stderr (the caller exits 2). */
+export function parseDnsFlags(argv: readonly string[]): DnsFlags | { error: string } {
+  const raw = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') return { error: USAGE };
+    if (!arg.startsWith('--')) return { error: `unexpected argument "${arg}"\n${USAGE}` };
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!(FLAGS as readonly string[]).includes(name)) return { error: `unknown flag --${name}\n${USAGE}` };
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) return { error: `--${name} needs a value` };
+    raw.set(name, value);
+  }
+  const nats = raw.get('nats');
+  if (!nats) return { error: `--nats is required\n${USAGE}` };
+  if (!/^nats:\/\/\S+$/.test(nats) && !/^[^\s:/]+:\d+$/.test(nats)) return { error: `--nats must be a nats:// URL, got "${nats}"` };
+  const flags: DnsFlags = { nats, logLevel: raw.get('log-level') ?? process.env.AGORA_LOG_LEVEL ?? 'info' };
+  if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
+
+  const consul = raw.get('consul');
+  if (consul !== undefined) {
+    if (!/^https?:\/\/\S+$/.test(consul)) return { error: `--consul must be an http(s):// URL, got "${consul}"` };
+    flags.consul = consul;
+  }
+  const config = raw.get('config');
+  if (config !== undefined) flags.configFile = config;
+  const ip = raw.get('ip');
+  if (ip !== undefined) {
+    if (!isIp(ip)) return { error: `--ip must be an IP address, got "${ip}"` };
+    flags.ip = ip;
+  }
+  for (const [name, key] of [['port', 'port'], ['http-port', 'httpPort']] as const) {
+    const v = raw.get(name);
+    if (v === undefined) continue;
+    const p = port(name, v);
+    if (typeof p === 'string') return { error: p };
+    flags[key] = p;
+  }
+  const domain = raw.get('domain');
+  if (domain !== undefined) flags.domain = domain;
+  const resolvers = raw.get('resolvers');
+  if (resolvers !== undefined) {
+    const list: string[] = [];
+    for (const r of resolvers.split(',').filter((x) => x.trim() !== '')) {
+      const u = parseUpstream(r);
+      if (u === undefined) return { error: `--resolvers: "${r}" is not IP, IP:PORT or [IPv6]:PORT` };
+      list.push(u.text);
+    }
+    flags.resolvers = list;
+  }
+  return flags;
+}

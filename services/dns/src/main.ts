@@ -1,0 +1,40 @@
+import { createLogger } from '@agora/logging';
+import { DnsApp } from './app/dns-app';
+import { parseDnsFlags } from './app/flags';
+
+async function main(): Promise<void> {
+  const flags = parseDnsFlags(process.argv.slice(2));
+  if ('error' in flags) {
+    process.stderr.write(`${flags.error}\n`);
+    process.exit(2);
+  }
+  const log = createLogger('dns', flags.logLevel);
+  const app = await DnsApp.start(flags, log);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'dns stopping');
+    const hardStop = setTimeout(() => process.exit(1), 10_000);
+    hardStop.unref();
+    app.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error({ err: String(e) }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('unhandledRejection', (e: unknown) => log.error({ err: e instanceof Error ? e.stack : String(e) }, 'unhandled rejection'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGHUP', () => {
+    if (!stopping) app.reload();
+  });
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`dns failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});
