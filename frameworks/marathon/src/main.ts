@@ -6,6 +6,7 @@ import { Bus } from '@agora/nats';
 import { NestFactory, type LoggerService } from './nest';
 import { MarathonModule } from './app.module';
 import { MarathonApi } from './api/marathon-api';
+import { corsMiddleware, takeCorsFlag } from './api/cors';
 import { parseMarathonFlags } from './config';
 import { Leadership } from './leader/leadership';
 
@@ -14,7 +15,8 @@ import { Leadership } from './leader/leadership';
  * API on every instance; the instance holding Consul's lock runs the scheduler, the others proxy to it.
  */
 async function main(): Promise<void> {
-  const cfg = parseMarathonFlags(process.argv.slice(2));
+  const { argv, cors, error: corsError } = takeCorsFlag(process.argv.slice(2));
+  const cfg = corsError ? { error: corsError } : parseMarathonFlags(argv);
   if ('error' in cfg) {
     process.stderr.write(`${cfg.error}\n`);
     process.exit(2);
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   // No body parser: Marathon's routes read raw bodies (exact 400s for malformed JSON, proxying to the leader).
   const app = await NestFactory.create(MarathonModule.forRoot({ cfg, log, bus, consul }), { logger: nestLogger(log), bodyParser: false });
   const api = app.get(MarathonApi);
+  app.use(corsMiddleware(cors));
   app.use(api.handle);
   await app.listen(cfg.port, cfg.ip);
   log.info({ url: `http://${cfg.ip}:${cfg.port}` }, 'marathon listening');

@@ -1,15 +1,17 @@
 import { createLogger } from '@agora/logging';
+import { takeCorsFlag } from './api/cors';
 import { DnsApp } from './app/dns-app';
 import { parseDnsFlags } from './app/flags';
 
 async function main(): Promise<void> {
-  const flags = parseDnsFlags(process.argv.slice(2));
+  const { argv, cors, error: corsError } = takeCorsFlag(process.argv.slice(2));
+  const flags = corsError ? { error: corsError } : parseDnsFlags(argv);
   if ('error' in flags) {
     process.stderr.write(`${flags.error}\n`);
     process.exit(2);
   }
   const log = createLogger('dns', flags.logLevel);
-  const app = await DnsApp.start(flags, log);
+  const app = await DnsApp.start(flags, log, cors);
 
   let stopping = false;
   const shutdown = (signal: string): void => {

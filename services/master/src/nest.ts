@@ -4,7 +4,7 @@
  * file. With `module: node20` in tsconfig the ts-ignores below become unnecessary.
  */
 // @ts-ignore TS1479: see above
-export { Controller, Get, Inject, Injectable, Module, Query, Res } from '@nestjs/common';
+export { Controller, Get, Inject, Injectable, Module, Param, Query, Req, Res } from '@nestjs/common';
 // @ts-ignore TS1479: see above
 export type { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
 // @ts-ignore TS1479: see above

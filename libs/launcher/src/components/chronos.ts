@@ -25,6 +25,8 @@ export const chronosComponent: ComponentDef = {
       '--port', String(ep.port),
       '--hostname', ep.ip,
       '--log-level', ctx.opts.logLevel,
+      // The web UI on the masters calls this API from the browser (CORS).
+      '--access-control-allow-origin', ctx.endpoints.masters.map((m) => m.url).join(','),
     ]);
   },
   ready(ctx, inst) {

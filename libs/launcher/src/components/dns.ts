@@ -40,6 +40,8 @@ export const dnsComponent: ComponentDef = {
       '--port', String(dns.port),
       '--http-port', String(http.port),
       '--log-level', opts.logLevel,
+      // The web UI on the masters calls this API from the browser (CORS).
+      '--access-control-allow-origin', ctx.endpoints.masters.map((m) => m.url).join(','),
     ]);
   },
   ready(ctx, inst) {

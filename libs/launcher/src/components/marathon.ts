@@ -28,6 +28,8 @@ export const marathonComponent: ComponentDef = {
       '--hostname', ep.ip,
       '--log-level', ctx.opts.logLevel,
       ...(master ? ['--master-url', master.url] : []),
+      // The web UI on the masters calls this API from the browser (CORS).
+      '--access-control-allow-origin', ctx.endpoints.masters.map((m) => m.url).join(','),
     ]);
   },
   ready(ctx, inst) {

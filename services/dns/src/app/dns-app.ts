@@ -3,6 +3,7 @@ import { SERVICE_NAMES } from '@agora/contracts';
 import { ConsulClient, ServiceRegistration } from '@agora/consul';
 import type { Logger } from '@agora/logging';
 import { Bus } from '@agora/nats';
+import { corsMiddleware, NO_CORS, type CorsPolicy } from '../api/cors';
 import { DnsApiModule } from '../api/dns-api.module';
 import { WatchHub } from '../api/watch-hub';
 import { NestFactory, type INestApplication, type LoggerService } from '../nest';
@@ -58,7 +59,7 @@ export class DnsApp {
     private readonly registration: ServiceRegistration | undefined,
   ) {}
 
-  static async start(flags: DnsFlags, log: Logger): Promise<DnsApp> {
+  static async start(flags: DnsFlags, log: Logger, cors: CorsPolicy = NO_CORS): Promise<DnsApp> {
     const loaded = loadDnsConfig(flags);
     if ('error' in loaded) throw new Error(loaded.error);
     const config = loaded.config;
@@ -90,6 +91,7 @@ export class DnsApp {
       const deps = { store, hub, status: () => (app ? app.status() : { ready: false }) };
       if (config.HttpOn) {
         http = await NestFactory.create(DnsApiModule.forRoot(deps), { logger: nestLogger(log) });
+        http.use(corsMiddleware(cors));
         await http.listen(config.HttpPort, bindAddress(config.HTTPListener));
       }
     } catch (e) {

@@ -12,6 +12,13 @@ describe('standby HTTP rule', () => {
   test('a standby answers health, version and metrics itself', () => {
     for (const p of ['/health', '/version', '/metrics/snapshot']) assert.deepEqual(standbyAnswer(p, p, false, leader, 'S'), { kind: 'local' });
   });
+  test('a standby serves the web UI and /agora/services itself (the page moves to the leader)', () => {
+    for (const p of ['/', '/ui', '/ui/', '/ui/js/main.mjs', '/agora/services']) assert.deepEqual(standbyAnswer(p, p, false, undefined, 'S'), { kind: 'local' });
+    assert.deepEqual(standbyAnswer('/agora/agents/a1/files/read', '/agora/agents/a1/files/read?path=x', false, leader, 'S'), {
+      kind: 'redirect',
+      location: 'http://127.0.0.2:5050/agora/agents/a1/files/read?path=x',
+    });
+  });
   test('a standby redirects to the same path (and query) on the leader', () => {
     assert.deepEqual(standbyAnswer('/master/tasks', '/master/tasks?limit=5', false, leader, 'S'), { kind: 'redirect', location: 'http://127.0.0.2:5050/master/tasks?limit=5' });
     assert.deepEqual(standbyAnswer('/master/redirect', '/master/redirect', false, leader, 'S'), { kind: 'redirect', location: 'http://127.0.0.2:5050' });
