@@ -13,3 +13,6 @@ export * from './schedule-state';
 export * from './plan-tick';
 export * from './run-outcome';
 export * from './job-view';
+export * from './task-info';
+export * from './constraints';
+export * from './job-stats';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { countRun, emptyStats, markSuccess, newRun, notRun, recordKillRequested, recordLaunched, recordRunning, runsToDrop, startNextAttempt, type RunRecord } from './run-record';
+import { countRun, emptyStats, markSuccess, newRun, notRun, recordKillRequested, recordLaunched, recordLocation, recordRunning, runsToDrop, startNextAttempt, type RunRecord } from './run-record';
 
 const NOW = new Date('2026-01-15T12:00:00.400Z');
 const DUE = Date.parse('2026-01-15T12:00:00.000Z');
@@ -29,6 +29,22 @@ describe('run records', () => {
     r = recordRunning(r, { taskId: r.taskId ?? '', at: new Date('2026-01-15T12:00:02Z') });
     assert.deepEqual([r.status, r.startedAt, r.attempts[0]?.agentId], ['running', '2026-01-15T12:00:01.000Z', 'agent-1']);
     assert.equal(recordRunning(r, { taskId: 'ct:1:1:other:', at: NOW }), r);
+  });
+  test('the launch records where the sandbox is, per attempt; the next attempt starts without it', () => {
+    let r = newRun({ job: 'a', trigger: 'schedule', dueMs: DUE, now: NOW });
+    const location = { host: 'h1', agentUrl: 'http://127.0.1.1:5051', sandbox: '/w/sandboxes/fw/t' };
+    r = recordLaunched(r, { taskId: r.taskId ?? '', agentId: 'agent-1', at: NOW, location });
+    assert.deepEqual([r.host, r.agentUrl, r.sandbox], ['h1', 'http://127.0.1.1:5051', '/w/sandboxes/fw/t']);
+    assert.equal(r.attempts[0]?.sandbox, '/w/sandboxes/fw/t');
+    const next = startNextAttempt({ ...r, status: 'retrying' });
+    assert.deepEqual([next.host, next.agentUrl, next.sandbox], [undefined, undefined, undefined]);
+    assert.equal(next.attempts[0]?.agentUrl, 'http://127.0.1.1:5051');
+  });
+  test('the location of a task can be recorded after its run ended', () => {
+    const r: RunRecord = { ...newRun({ job: 'a', trigger: 'schedule', dueMs: DUE, now: NOW }), status: 'succeeded', endedAt: 'e' };
+    const located = recordLocation(r, { taskId: r.taskId ?? '', agentId: 'ag', location: { agentUrl: 'http://h:1', sandbox: '/s' } });
+    assert.deepEqual([located.status, located.agentUrl, located.sandbox, located.agentId, located.attempts[0]?.sandbox], ['succeeded', 'http://h:1', '/s', 'ag', '/s']);
+    assert.equal(recordLocation(r, { taskId: 'ct:other', agentId: 'ag' }), r);
   });
   test('the next attempt gets a new task id and forgets the previous attempt at top level', () => {
     let r: RunRecord = { ...newRun({ job: 'a', trigger: 'schedule', dueMs: DUE, now: NOW }), status: 'retrying', retryAt: 'x', exitCode: 1, agentId: 'ag', startedAt: 's', endedAt: 'e' };

@@ -26,7 +26,17 @@ export const ACTIVE_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['pend
 
 export type KillReason = 'timeout' | 'replaced' | 'user';
 
-export interface AttemptRecord {
+/** Where an attempt's task ran: enough to read its sandbox through the agent's files API. */
+export interface TaskLocation {
+  /** The agent's hostname (as offered). */
+  host?: string;
+  /** Base URL of the agent's HTTP API (files API: `<agentUrl>/files/read?path=<sandbox>/stdout`). */
+  agentUrl?: string;
+  /** Absolute sandbox path on the agent. */
+  sandbox?: string;
+}
+
+export interface AttemptRecord extends TaskLocation {
   attempt: number;
   taskId: string;
   agentId?: string;
@@ -37,7 +47,7 @@ export interface AttemptRecord {
   message?: string;
 }
 
-export interface RunRecord {
+export interface RunRecord extends TaskLocation {
   runKey: string;
   job: string;
   trigger: RunTrigger;
@@ -114,21 +124,46 @@ export function startNextAttempt(run: RunRecord): RunRecord {
   const taskId = taskIdFor(run.job, run.trigger, Date.parse(run.scheduledTime), attempt);
   const next: RunRecord = { ...run, status: 'pending', attempt, taskId, attempts: [...run.attempts, { attempt, taskId }] };
   // The previous attempt's facts stay in `attempts`; the top level describes the new one.
-  for (const k of ['retryAt', 'agentId', 'startedAt', 'endedAt', 'exitCode', 'killRequestedAt', 'killReason'] as const) delete next[k];
+  for (const k of ['retryAt', 'agentId', 'startedAt', 'endedAt', 'exitCode', 'killRequestedAt', 'killReason', 'host', 'agentUrl', 'sandbox'] as const) delete next[k];
   return next;
 }
 
-/** The task of the current attempt was launched on an agent. */
-export function recordLaunched(run: RunRecord, p: { taskId: string; agentId: string; at: Date }): RunRecord {
+/** The task of the current attempt was launched on an agent (`location`: where its sandbox is). */
+export function recordLaunched(run: RunRecord, p: { taskId: string; agentId: string; at: Date; location?: TaskLocation }): RunRecord {
   if (p.taskId !== run.taskId || !isActive(run)) return run;
   const at = p.at.toISOString();
+  const loc = definedLocation(p.location);
   return {
     ...run,
+    ...loc,
     status: run.status === 'pending' ? 'staging' : run.status,
     agentId: p.agentId,
     startedAt: run.startedAt ?? at,
-    attempts: run.attempts.map((a) => (a.taskId === p.taskId ? { ...a, agentId: p.agentId, startedAt: a.startedAt ?? at } : a)),
+    attempts: run.attempts.map((a) => (a.taskId === p.taskId ? { ...a, ...loc, agentId: p.agentId, startedAt: a.startedAt ?? at } : a)),
   };
+}
+
+/**
+ * Where an attempt's task went, recorded whatever the run's state: a short task may have ended (and its
+ * run with it) before the launch was acknowledged, and its logs must still be reachable.
+ */
+export function recordLocation(run: RunRecord, p: { taskId: string; agentId: string; location?: TaskLocation }): RunRecord {
+  if (!run.attempts.some((a) => a.taskId === p.taskId)) return run;
+  const loc = definedLocation(p.location);
+  const current = run.taskId === p.taskId;
+  return {
+    ...run,
+    ...(current ? { ...loc, agentId: run.agentId ?? p.agentId } : {}),
+    attempts: run.attempts.map((a) => (a.taskId === p.taskId ? { ...a, ...loc, agentId: a.agentId ?? p.agentId } : a)),
+  };
+}
+
+function definedLocation(l: TaskLocation | undefined): TaskLocation {
+  const out: TaskLocation = {};
+  if (l?.host !== undefined) out.host = l.host;
+  if (l?.agentUrl !== undefined) out.agentUrl = l.agentUrl;
+  if (l?.sandbox !== undefined) out.sandbox = l.sandbox;
+  return out;
 }
 
 /** A non-terminal status update (starting/running) for the current attempt. Stale task ids are ignored. */

@@ -1,0 +1,78 @@
+import { DEFAULT_PORTS } from '@agora/contracts';
+import { LOG_LEVELS } from '@agora/logging';
+
+export interface ChronosConfig {
+  nats: string;
+  consul: string;
+  ip: string;
+  port: number;
+  hostname: string;
+  logLevel: string;
+  /** The longest the scheduler sleeps between two ticks even when nothing is due (a safety net). */
+  tickMs: number;
+  /** Offers are asked for (revive) this long before the next due time, so they are at hand when it comes. */
+  reviveAheadMs: number;
+  /** Seconds the master keeps the framework and its tasks while no Chronos is connected (one week). */
+  failoverTimeoutSeconds: number;
+  frameworkName: string;
+}
+
+export const USAGE = `usage: chronos --nats nats://HOST:PORT --consul http://HOST:PORT [--ip 127.0.0.1] [--port ${DEFAULT_PORTS.chronos}]
+  [--hostname NAME] [--log-level info] [--tick-ms 30000] [--revive-ahead-ms 5000]
+  [--failover-timeout SECS=604800] [--framework-name chronos] [--access-control-allow-origin ORIGIN[,ORIGIN…]]`;
+
+const FLAGS = ['nats', 'consul', 'ip', 'port', 'hostname', 'log-level', 'tick-ms', 'revive-ahead-ms', 'failover-timeout', 'framework-name'] as const;
+
+/** Parses `--flag value` / `--flag=value`. Returns the config or a message for stderr (the caller exits 2). */
+export function parseChronosFlags(argv: readonly string[], defaultHostname: string): ChronosConfig | { error: string } {
+  const raw = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') return { error: USAGE };
+    if (!arg.startsWith('--')) return { error: `unexpected argument "${arg}"\n${USAGE}` };
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    if (!(FLAGS as readonly string[]).includes(name)) return { error: `unknown flag --${name}\n${USAGE}` };
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) return { error: `--${name} needs a value` };
+    raw.set(name, value);
+  }
+  for (const required of ['nats', 'consul']) if (!raw.get(required)) return { error: `--${required} is required\n${USAGE}` };
+  const nats = raw.get('nats') ?? '';
+  const consul = raw.get('consul') ?? '';
+  if (!/^nats:\/\/\S+$/.test(nats) && !/^[^\s:/]+:\d+$/.test(nats)) return { error: `--nats must be a nats:// URL, got "${nats}"` };
+  if (!/^https?:\/\/\S+$/.test(consul)) return { error: `--consul must be an http(s):// URL, got "${consul}"` };
+  const ip = raw.get('ip') ?? '127.0.0.1';
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || ip.split('.').some((o) => Number(o) > 255)) return { error: `--ip must be an IPv4 address, got "${ip}"` };
+  const port = Number(raw.get('port') ?? DEFAULT_PORTS.chronos);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) return { error: `--port must be an integer in 1..65535, got "${raw.get('port') ?? ''}"` };
+  const logLevel = raw.get('log-level') ?? process.env.AGORA_LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
+
+  const positive = (flag: string, def: number, max: number): number | { error: string } => {
+    const text = raw.get(flag);
+    const n = text === undefined ? def : Number(text);
+    if (!Number.isFinite(n) || n <= 0 || n > max) return { error: `--${flag} must be a positive number up to ${max}, got "${text ?? ''}"` };
+    return n;
+  };
+  const tickMs = positive('tick-ms', 30_000, 3_600_000);
+  if (typeof tickMs !== 'number') return tickMs;
+  const reviveAheadMs = positive('revive-ahead-ms', 5_000, 25_000);
+  if (typeof reviveAheadMs !== 'number') return reviveAheadMs;
+  const failover = positive('failover-timeout', 7 * 24 * 3600, 365 * 24 * 3600);
+  if (typeof failover !== 'number') return failover;
+  const frameworkName = raw.get('framework-name') ?? 'chronos';
+  if (!frameworkName.trim()) return { error: '--framework-name must not be empty' };
+  return {
+    nats,
+    consul,
+    ip,
+    port,
+    hostname: raw.get('hostname') || defaultHostname,
+    logLevel,
+    tickMs,
+    reviveAheadMs,
+    failoverTimeoutSeconds: failover,
+    frameworkName,
+  };
+}
