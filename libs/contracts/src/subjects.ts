@@ -161,6 +161,31 @@ export const Reconcile = request(
   Ok,
 );
 
+/**
+ * Health results of tasks whose checks the framework runs itself (Marathon's HTTP/TCP/COMMAND checks),
+ * batched. Published (no reply). A report is a state, not an event: sending the same one again changes
+ * nothing, so frameworks re-send freely (after a re-subscription, periodically). The leader applies a
+ * report to an active TASK_RUNNING task of that framework and ignores the rest.
+ */
+export const TaskHealth = event(
+  'master.task.health',
+  () => `${PREFIX}.master.task.health`,
+  `${PREFIX}.master.task.health`,
+  z.object({
+    frameworkId: z.string(),
+    updates: z
+      .array(z.object({ taskId: z.string().min(1).max(200), healthy: z.boolean(), message: z.string().max(1024).optional() }))
+      .max(1000),
+  }),
+);
+
+/**
+ * TaskInfo label a framework sets on a task that has health checks (Marathon: an app with `healthChecks`).
+ * Such a task counts as not (yet) healthy until a health result says otherwise, so a health-aware reader
+ * (DNS) does not publish it while it starts up or before its framework reported on it.
+ */
+export const HEALTH_CHECKED_LABEL = 'agora.health-checked';
+
 /** The whole cluster state (DNS snapshots, CLI, UI). */
 export const GetState = request('master.state', () => `${PREFIX}.master.state`, z.object({}), envelope(ClusterStateSchema));
 

@@ -17,11 +17,13 @@ import {
   Revive,
   Subscribe,
   Suppress,
+  TaskHealth,
   TaskInfoSchema,
   TaskStatus,
   Teardown,
   isAgoraError,
 } from '@agora/contracts';
+import { isTerminal } from '@agora/model';
 import { Bus, MicroBatcher, formatIssues, sleep } from '@agora/nats';
 import { createLogger, Logger } from '@agora/logging';
 import type { Subscription } from '@nats-io/transport-node';
@@ -31,6 +33,7 @@ import type { Filters, LaunchTask, SchedulerDriverOptions, SchedulerHandlers } f
 export type Operation = z.input<typeof OperationSchema>;
 
 type Ack = { agentId: string; taskId: string; uuid: string };
+type HealthReport = { taskId: string; healthy: boolean; message?: string };
 
 /** Errors that mean "the leader is not there right now", as opposed to "the leader said no". */
 const TRANSIENT = new Set(['NO_LEADER', 'NOT_LEADER', 'TIMEOUT']);
@@ -53,6 +56,7 @@ export class SchedulerDriver {
   private readonly subscribeTimeoutMs: number;
   private readonly requestTimeoutMs: number;
   private readonly retryIdempotentForMs: number;
+  private readonly healthRefreshMs: number;
 
   private id: string | undefined;
   private currentMaster: MasterInfo | undefined;
@@ -69,6 +73,10 @@ export class SchedulerDriver {
   /** Events are handled one batch after another, in arrival order. */
   private queue: Promise<void> = Promise.resolve();
   private readonly acks: MicroBatcher<Ack>;
+  /** The last health reported per live task: re-sent after a re-subscription and every healthRefreshMs. */
+  private readonly health = new Map<string, HealthReport>();
+  private readonly healthOut: MicroBatcher<HealthReport>;
+  private healthTimer: NodeJS.Timeout | undefined;
 
   constructor(
     options: SchedulerDriverOptions,
@@ -84,7 +92,9 @@ export class SchedulerDriver {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 5000;
     this.retryIdempotentForMs = options.retryIdempotentForMs ?? 10_000;
     this.stream = new FrameworkEventStream(this.bus, (events) => this.enqueue(events), this.log);
+    this.healthRefreshMs = (options.healthRefreshSeconds ?? 10) * 1000;
     this.acks = new MicroBatcher<Ack>((batch) => this.sendAcks(batch));
+    this.healthOut = new MicroBatcher<HealthReport>((batch) => this.sendHealth(batch));
   }
 
   /** The framework id, once subscribed (or the one given to the constructor). */
@@ -135,7 +145,10 @@ export class SchedulerDriver {
     this.connected = false;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
+    if (this.healthTimer) clearInterval(this.healthTimer);
+    this.healthTimer = undefined;
     this.acks.flush();
+    this.healthOut.flush();
     this.stream.close();
     this.leaderSub?.unsubscribe();
     this.leaderSub = undefined;
@@ -219,6 +232,24 @@ export class SchedulerDriver {
     await this.bus.request(Reconcile, [], { frameworkId, tasks: [...tasks] }, this.idempotent());
   }
 
+  /**
+   * Reports the health of a task whose checks the framework runs itself (TaskHealth, batched per tick).
+   * The master records it on the task (TaskView.healthy, the newest status) and publishes a TaskEvent, so
+   * a health-aware DNS answers the task only while healthy. A report is a state: the driver keeps the
+   * last one per task and sends it again after every re-subscription and every `healthRefreshSeconds`
+   * (a new leader, or a task it learns of later, hears it too); it forgets the task at its terminal update.
+   */
+  reportHealth(taskId: string, healthy: boolean, message?: string): void {
+    const report: HealthReport = message === undefined ? { taskId, healthy } : { taskId, healthy, message: message.slice(0, 1024) };
+    this.health.set(taskId, report);
+    if (this.id && !this.stopped) this.healthOut.push(report);
+  }
+
+  /** Forgets a task's health (also done on its terminal update): it is no longer re-sent. */
+  forgetHealth(taskId: string): void {
+    this.health.delete(taskId);
+  }
+
   /** Clears all filters and asks for offers again (after suppress(), or when new work arrived). */
   async revive(): Promise<void> {
     const frameworkId = this.requireId();
@@ -264,6 +295,8 @@ export class SchedulerDriver {
     await this.stream.bind(reply.frameworkId);
     this.connected = true;
     this.startHeartbeats(reply.heartbeatIntervalSeconds);
+    this.resendHealth();
+    this.startHealthRefresh();
     this.log.info({ frameworkId: this.id, master: reply.master.id, isReconnect }, isReconnect ? 'framework re-subscribed' : 'framework subscribed');
   }
 
@@ -285,6 +318,17 @@ export class SchedulerDriver {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     const ms = Math.max(100, intervalSeconds * 1000);
     this.heartbeatTimer = setInterval(() => void this.heartbeat(Math.min(ms, this.requestTimeoutMs)), ms);
+  }
+
+  private startHealthRefresh(): void {
+    if (this.healthTimer || this.healthRefreshMs <= 0) return;
+    this.healthTimer = setInterval(() => this.resendHealth(), this.healthRefreshMs);
+    this.healthTimer.unref();
+  }
+
+  private resendHealth(): void {
+    if (!this.id || this.stopped) return;
+    for (const r of this.health.values()) this.healthOut.push(r);
   }
 
   private async heartbeat(timeoutMs: number): Promise<void> {
@@ -367,6 +411,7 @@ export class SchedulerDriver {
         await this.callHandler('rescind', () => this.handlers.rescind?.(ev.offerId));
         return;
       case 'UPDATE': {
+        if (isTerminal(ev.status.state)) this.health.delete(ev.status.taskId);
         const ok = await this.callHandler('update', () => this.handlers.update?.(ev.status));
         if (ok && this.autoAcknowledge) this.acknowledge(ev.status);
         return;
@@ -398,6 +443,16 @@ export class SchedulerDriver {
     } catch (e) {
       // Lost acks are not fatal: the agent re-sends the update and the framework acks it again.
       this.log.warn({ err: String(e), count: batch.length }, 'could not publish acks');
+    }
+  }
+
+  private sendHealth(batch: HealthReport[]): void {
+    if (!this.id || batch.length === 0) return;
+    try {
+      this.bus.publish(TaskHealth, [], { frameworkId: this.id, updates: batch });
+    } catch (e) {
+      // Not fatal: the report is sent again with the next refresh.
+      this.log.warn({ err: String(e), count: batch.length }, 'could not publish health reports');
     }
   }
 

@@ -46,6 +46,8 @@ export interface SchedulerDriverOptions {
   requestTimeoutMs?: number;
   /** Idempotent calls (kill, reconcile, revive, suppress, teardown) retry NO_LEADER/TIMEOUT this long (default 10 s). */
   retryIdempotentForMs?: number;
+  /** reportHealth(): every report still standing is sent again this often (default 10 s; 0 = only after a re-subscription). */
+  healthRefreshSeconds?: number;
 }
 
 /** Mesos `Filters`: declined resources of that agent are not re-offered to this framework for a while. */

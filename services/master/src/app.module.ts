@@ -28,11 +28,14 @@ import { AcceptHandler } from './operations/accept';
 import { KillHandler } from './operations/kill';
 import { AcknowledgeHandler } from './operations/acknowledge';
 import { ReconcileHandler } from './operations/reconcile';
+import { TaskHealthHandler } from './operations/task-health';
 import { ClusterStateView } from './operations/cluster-state';
 import { NatsRoutes } from './leader/nats-routes';
 import { LeaderTimers } from './leader/leader-timers';
 import { Leadership } from './leader/leadership';
 import { MasterController } from './api/master.controller';
+import { AgoraController } from './api/agora.controller';
+import { WebUiController } from './ui/web-ui.controller';
 
 export interface MasterDeps {
   cfg: MasterConfig;
@@ -47,7 +50,7 @@ export class MasterModule {
   static forRoot(deps: MasterDeps): DynamicModule {
     return {
       module: MasterModule,
-      controllers: [MasterController],
+      controllers: [MasterController, AgoraController, WebUiController],
       providers: [
         { provide: CONFIG, useValue: deps.cfg },
         { provide: LOGGER, useValue: deps.log },
@@ -81,6 +84,7 @@ export class MasterModule {
         KillHandler,
         AcknowledgeHandler,
         ReconcileHandler,
+        TaskHealthHandler,
         ClusterStateView,
         NatsRoutes,
         LeaderTimers,

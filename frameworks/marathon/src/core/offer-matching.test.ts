@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { rangesContain, type PortRange } from '@agora/model';
-import { TaskInfoSchema, type Offer } from '@agora/contracts';
+import { HEALTH_CHECKED_LABEL, TaskInfoSchema, type Offer } from '@agora/contracts';
 import type { AppDefinition } from './app-definition';
 import { parseApp } from './validate-app';
 import { matchOffer } from './offer-matching';
@@ -126,6 +126,15 @@ describe('matchOffer', () => {
     const a = app({ id: 'pub', cmd: 'x', acceptedResourceRoles: ['slave_public'], cpus: 0.1, mem: 10 });
     assert.equal(matchOffer({ app: a, offer: offer(), placed: [], count: 1, nextUuid: uuids(), random: Math.random }).rejections[0]?.reason, 'UnfulfilledRole');
     assert.equal(matchOffer({ app: a, offer: offer({ allocationRole: 'slave_public' }), placed: [], count: 1, nextUuid: uuids(), random: Math.random }).launches.length, 1);
+  });
+  test('tasks of an app with health checks carry the health-checked label (for health-aware DNS); others do not', () => {
+    const web = app(fixture('web-app.json'));
+    const checked = matchOffer({ app: web, offer: offer(), placed: [], count: 1, nextUuid: uuids(), random: seeded(1) }).launches[0];
+    assert.equal(checked?.task.labels[HEALTH_CHECKED_LABEL], 'true');
+    for (const [k, v] of Object.entries(web.labels)) assert.equal(checked?.task.labels[k], v, 'the app labels are kept');
+    const plain = app({ id: 'plain', cmd: 'x', cpus: 0.1, mem: 10, labels: { tier: 'web' } });
+    const l = matchOffer({ app: plain, offer: offer(), placed: [], count: 1, nextUuid: uuids(), random: seeded(1) }).launches[0];
+    assert.deepEqual(l?.task.labels, { tier: 'web' });
   });
   test('label env names are sanitized and long labels dropped', () => {
     const a = app({ id: 'l', cmd: 'x', labels: { 'com.example/tier': 'gold', big: 'x'.repeat(600) } });

@@ -1,5 +1,5 @@
 import { portsToRanges, rangesSize, subtract, subtractRanges, type PortRange, type Resources } from '@agora/model';
-import type { Offer, TaskInfo } from '@agora/contracts';
+import { HEALTH_CHECKED_LABEL, type Offer, type TaskInfo } from '@agora/contracts';
 import type { AppDefinition } from './app-definition';
 import { networkMode } from './app-definition';
 import { makeTaskId, mesosTaskName } from './app-id';
@@ -144,7 +144,9 @@ function buildTaskInfo(app: AppDefinition, offer: Offer, taskId: string, resourc
     agentId: offer.agentId,
     resources,
     command,
-    labels: { ...app.labels },
+    // The marker tells health-aware readers (DNS) that this task has checks, so it is not "healthy" until
+    // the scheduler reports a passing result for it.
+    labels: app.healthChecks.length > 0 ? { ...app.labels, [HEALTH_CHECKED_LABEL]: 'true' } : { ...app.labels },
     discovery: {
       name: mesosTaskName(app.id),
       visibility: 'FRAMEWORK',

@@ -75,7 +75,12 @@ export class MarathonScheduler {
     private readonly cluster: ClusterView,
     private readonly log: Logger,
   ) {
-    health.setCallbacks({ onChange: () => this.kick() });
+    health.setCallbacks({
+      onChange: (t) => {
+        this.reportHealth(t);
+        this.kick();
+      },
+    });
   }
 
   get isRunning(): boolean {
@@ -342,6 +347,21 @@ export class MarathonScheduler {
     if (isGone(s.state)) this.taskGone(t, s, now);
     else this.health.sync(t, this.model.versionOf(t.rec.appId, t.rec.version));
     this.kick();
+  }
+
+  /**
+   * Tells the master when a task's overall health (every check of its app version alive) changes, so the
+   * master's task view and a health-aware DNS follow Marathon's checks. Before its first result a task is
+   * not reported: its TaskInfo carries the health-checked label, which already makes it "not healthy yet".
+   */
+  private reportHealth(t: TrackedTask): void {
+    const app = this.model.versionOf(t.rec.appId, t.rec.version);
+    if (!app || app.healthChecks.length === 0 || !this.driver) return;
+    const healthy = app.healthChecks.every((_, i) => t.health[i]?.alive === true);
+    if (t.reportedHealthy === healthy) return;
+    t.reportedHealthy = healthy;
+    const cause = healthy ? undefined : t.health.find((h) => h && !h.alive)?.lastFailureCause;
+    this.driver.reportHealth(t.rec.taskId, healthy, cause);
   }
 
   private taskGone(t: TrackedTask, s: TaskStatus, now: number): void {

@@ -24,6 +24,8 @@ export interface TrackedTask {
   /** One entry per health check of the task's app version. */
   health: (CheckResult | undefined)[];
   ready: boolean;
+  /** The overall health last reported to the master (reportHealth), undefined before the first report. */
+  reportedHealthy?: boolean;
   readiness?: ReadinessResultJson;
   ipAddresses?: string[];
   lastStatus?: TaskStatus;

@@ -1,4 +1,4 @@
-import type { TaskStatus, TaskView } from '@agora/contracts';
+import { HEALTH_CHECKED_LABEL, type TaskStatus, type TaskView } from '@agora/contracts';
 import { parseIp, type IpAddress } from './ip';
 
 export const DOCKER_IP_LABEL = 'Docker.NetworkSettings.IPAddress';
@@ -64,7 +64,10 @@ export function taskIps(
 
 /**
  * Health awareness: a task that reports health (Mesos sets `healthy` only when the task has health checks) is
- * answered only while healthy. The task-level flag wins; otherwise the newest status that carries one.
+ * answered only while healthy. The task-level flag wins; otherwise the newest status that carries one. A task
+ * with no result yet is answered unless its framework marked it as health-checked (HEALTH_CHECKED_LABEL, set
+ * by Marathon for apps with `healthChecks`): such a task is starting up (grace period) or not yet reported,
+ * and is answered from its first passing result on.
  */
 export function isHealthyOrUnchecked(task: TaskView): boolean {
   if (task.healthy !== undefined) return task.healthy;
@@ -72,5 +75,6 @@ export function isHealthyOrUnchecked(task: TaskView): boolean {
   for (const s of task.statuses) {
     if (s.healthy !== undefined && (best === undefined || s.timestamp >= best.timestamp)) best = s;
   }
-  return best?.healthy ?? true;
+  if (best) return best.healthy === true;
+  return task.labels[HEALTH_CHECKED_LABEL] !== 'true';
 }

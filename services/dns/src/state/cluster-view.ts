@@ -74,7 +74,9 @@ export class ClusterView {
     for (const a of snapshot.agents) this.agents.set(a.id, a);
     for (const f of snapshot.frameworks) {
       const { tasks, completedTasks: _c, offers: _o, ...summary } = f;
-      this.frameworks.set(f.id, { summary, tasks: new Map(tasks.filter((t) => !isTerminal(t.state)).map((t) => [t.taskId, t])) });
+      const before = oldFrameworks.get(f.id)?.tasks;
+      const live = tasks.filter((t) => !isTerminal(t.state)).map((t) => keepHealth(before?.get(t.taskId), t));
+      this.frameworks.set(f.id, { summary, tasks: new Map(live.map((t) => [t.taskId, t])) });
     }
     if (!newEpoch) return;
 
@@ -109,7 +111,7 @@ export class ClusterView {
       fw.tasks.delete(t.taskId);
       return before.state === 'TASK_RUNNING' ? 'changed' : 'unchanged';
     }
-    fw.tasks.set(t.taskId, t);
+    fw.tasks.set(t.taskId, keepHealth(before, t));
     // Only running tasks have records; a task moving between other states changes nothing we serve.
     return before?.state === 'TASK_RUNNING' || t.state === 'TASK_RUNNING' ? 'changed' : 'unchanged';
   }
@@ -208,4 +210,15 @@ export class ClusterView {
     if (this.leader) cs.leader = this.leader;
     return cs;
   }
+}
+
+/**
+ * A health result outlives a view of the same task that carries none. Within one leader's epoch the master
+ * never forgets a result, but a new leader learns tasks from their agents, which do not know results that
+ * frameworks run themselves (Marathon's checks); the framework re-reports within seconds. Until then the
+ * last known result stands, so health-checked names neither vanish nor reappear across a master failover.
+ */
+export function keepHealth(before: TaskView | undefined, t: TaskView): TaskView {
+  if (before?.healthy === undefined || t.healthy !== undefined || t.statuses.some((s) => s.healthy !== undefined)) return t;
+  return { ...t, healthy: before.healthy };
 }

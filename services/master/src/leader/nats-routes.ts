@@ -15,6 +15,7 @@ import {
   StatusUpdates,
   Subscribe,
   Suppress,
+  TaskHealth,
   Teardown,
 } from '@agora/contracts';
 import { Bus } from '@agora/nats';
@@ -31,6 +32,7 @@ import { AcceptHandler } from '../operations/accept';
 import { KillHandler } from '../operations/kill';
 import { AcknowledgeHandler } from '../operations/acknowledge';
 import { ReconcileHandler } from '../operations/reconcile';
+import { TaskHealthHandler } from '../operations/task-health';
 import { ClusterStateView, fitToPayload } from '../operations/cluster-state';
 import { LOGGER } from '../tokens';
 
@@ -58,6 +60,7 @@ export class NatsRoutes {
     private readonly kill: KillHandler,
     private readonly acknowledge: AcknowledgeHandler,
     private readonly reconcile: ReconcileHandler,
+    private readonly taskHealth: TaskHealthHandler,
     private readonly clusterState: ClusterStateView,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -89,6 +92,14 @@ export class NatsRoutes {
         Acknowledge.subject(),
         (m) => {
           if (this.state.leading) this.acknowledge.handle(m);
+        },
+        { queue: QUEUE },
+      ),
+      this.bus.on(
+        TaskHealth,
+        TaskHealth.subject(),
+        (m) => {
+          if (this.state.leading) this.taskHealth.handle(m);
         },
         { queue: QUEUE },
       ),

@@ -26,8 +26,13 @@ export class TaskUpdater {
     private readonly allocation: AllocationTrigger,
   ) {}
 
-  apply(fw: FrameworkEntry, task: TaskEntry, status: TaskStatus): void {
+  apply(fw: FrameworkEntry, task: TaskEntry, incoming: TaskStatus): void {
     const wasActive = fw.tasks.get(task.info.taskId) === task;
+    // A health result outlives statuses that carry none (framework-side checks never reach the agent), so
+    // the newest status of a running task keeps showing it, as Mesos' state does. The framework still gets
+    // the status as it came.
+    const status =
+      incoming.healthy === undefined && task.healthy !== undefined && incoming.state === 'TASK_RUNNING' ? { ...incoming, healthy: task.healthy } : incoming;
     task.state = status.state;
     task.statuses.push(status);
     if (task.statuses.length > MAX_STATUSES) task.statuses.splice(0, task.statuses.length - MAX_STATUSES);
@@ -48,6 +53,34 @@ export class TaskUpdater {
       this.state.addActiveTask(fw, task);
     }
     this.events.task(task, status, this.state.agents.get(task.agentId)?.info);
+  }
+
+  /**
+   * A framework's health result for a running task (TaskHealth). Recorded as a status of the task's
+   * current state carrying `healthy` (Mesos' REASON_TASK_HEALTH_CHECK_STATUS_UPDATED, with the addresses
+   * of the status before it so address sources keep working) and published as a TaskEvent; not sent back
+   * to the framework, which knows. Returns false (and does nothing) when the task's health is already that.
+   */
+  applyHealth(fw: FrameworkEntry, task: TaskEntry, healthy: boolean, message: string | undefined, now: number): boolean {
+    if (task.healthy === healthy) return false;
+    const last = task.statuses[task.statuses.length - 1];
+    const status: TaskStatus = {
+      taskId: task.info.taskId,
+      frameworkId: fw.id,
+      agentId: task.agentId,
+      state: task.state,
+      reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED',
+      source: 'SOURCE_MASTER',
+      healthy,
+      // Never older than the status it follows: readers pick the newest status by timestamp.
+      timestamp: Math.max(now / 1000, last?.timestamp ?? 0),
+    };
+    if (message !== undefined) status.message = message;
+    if (last?.ipAddresses !== undefined) status.ipAddresses = last.ipAddresses;
+    if (last?.containerId !== undefined) status.containerId = last.containerId;
+    if (last?.labels !== undefined) status.labels = last.labels;
+    this.apply(fw, task, status);
+    return true;
   }
 
   /** Builds, applies and forwards a master-generated update; `reliable` ones carry a uuid and are resent until acked. */
