@@ -45,6 +45,16 @@ test('task definition: shell or argv, zero disk left out, kill policy only when 
   assert.deepEqual(argv.killPolicy, { gracePeriodSeconds: 2 });
 });
 
+test('--docker-image runs the command in a DOCKER container with host networking', () => {
+  const base: ExecuteOptions = { name: 'n', command: 'echo hi', cpus: 0.1, mem: 32, disk: 0, env: {}, shell: true, master: 'http://x', offerTimeout: 30, dockerImage: 'busybox:1' };
+  const shell = taskFor(base, 'n.1');
+  assert.deepEqual(shell.container, { type: 'DOCKER', docker: { image: 'busybox:1', network: 'HOST' } });
+  assert.deepEqual(shell.command, { value: 'echo hi', shell: true, environment: {} });
+  // exec form: the words are the container's CMD, the image's entrypoint stays
+  assert.deepEqual(taskFor({ ...base, shell: false }, 'n.1').command, { shell: false, arguments: ['echo', 'hi'], environment: {} });
+  assert.equal(taskFor({ ...base, dockerImage: undefined }, 'n.1').container, undefined);
+});
+
 test('flags parse into the options execute gets', async () => {
   let got: Record<string, unknown> | undefined;
   const program = buildProgram();

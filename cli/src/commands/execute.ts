@@ -21,6 +21,8 @@ export interface ExecuteOptions {
   master: string;
   nats?: string;
   offerTimeout: number;
+  /** Run the command in a container of this image (the agent's docker containerizer), host networking. */
+  dockerImage?: string;
 }
 
 /** Exit status when the user interrupts (128 + SIGINT), as shells report it. */
@@ -54,14 +56,19 @@ export function stateLine(status: Pick<TaskStatus, 'state' | 'message'>, hostnam
 
 export function taskFor(opts: ExecuteOptions, taskId: string): LaunchTask {
   const words = opts.command.trim().split(/\s+/);
+  const image = opts.dockerImage?.trim();
   const command = opts.shell
     ? { value: opts.command, shell: true, environment: opts.env }
-    : { value: words[0] ?? '', shell: false, arguments: words, environment: opts.env };
+    : image
+      ? // in a container the words are the CMD, after the image's entrypoint (as `docker run IMAGE words…`)
+        { shell: false, arguments: words, environment: opts.env }
+      : { value: words[0] ?? '', shell: false, arguments: words, environment: opts.env };
   return {
     taskId,
     name: opts.name,
     resources: resources({ cpus: opts.cpus, mem: opts.mem, disk: opts.disk }),
     command,
+    ...(image ? { container: { type: 'DOCKER' as const, docker: { image, network: 'HOST' as const } } } : {}),
     ...(opts.gracePeriod !== undefined ? { killPolicy: { gracePeriodSeconds: opts.gracePeriod } } : {}),
   };
 }
@@ -236,6 +243,7 @@ export function registerExecuteCommand(program: Command): void {
     .option('--shell', 'run the command under /bin/sh -c (default)')
     .option('--no-shell', 'run the command directly: first word is the executable, the rest its arguments')
     .option('--grace-period <s>', 'seconds between SIGTERM and SIGKILL when the task is killed', numberAtLeast(0, '--grace-period'))
+    .option('--docker-image <image>', 'run the command in a Docker container of this image (host networking)')
     .option('--offer-timeout <s>', 'give up when no offer fits within this many seconds', numberAtLeast(0, '--offer-timeout', true), 30)
     .addOption(new Option('--nats <url>', 'NATS URL (default: the one the master reports)'))
     .addOption(masterOption())

@@ -254,6 +254,8 @@ export class Cluster {
     const t0 = Date.now();
     try {
       this.docker = await ensureDockerDaemon({ dir: this.opts.dockerDir, logFile: path.join(this.opts.logDir, 'dockerd.log'), signal: this.abort.signal });
+      // so that the next `agora up` stops it should this launcher be SIGKILLed
+      if (this.docker.pid !== undefined) recordProcess(this.opts.workDir, 'dockerd', this.docker.pid);
       this.progress({ phase: 'ready', kind: 'docker', count: 1, ms: Date.now() - t0, detail: this.docker.socket });
     } catch (e) {
       this.abort.signal.throwIfAborted();

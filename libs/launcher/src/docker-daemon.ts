@@ -16,6 +16,8 @@ export interface DockerDaemon {
   socket: string;
   /** True when we started it (and stop() stops it). */
   startedByUs: boolean;
+  /** The dockerd we started. */
+  pid?: number;
   /** Stops the daemon if we started it and cleans up after it (its network-namespace mount); else nothing. */
   stop(): Promise<void>;
 }
@@ -90,13 +92,13 @@ async function startDockerDaemon(o: EnsureDockerOptions, socket: string): Promis
   };
   const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (await dockerAnswers(socket, 1000)) return { socket, startedByUs: true, stop };
+    if (await dockerAnswers(socket, 1000)) return { socket, startedByUs: true, pid: proc.pid, stop };
     const aborted = o.signal?.aborted === true;
     if (!proc.running || aborted || Date.now() > deadline) {
-      const why = aborted ? 'stopping' : proc.running ? 'did not answer in time' : proc.describeExit();
+      const why = aborted ? 'the cluster is stopping' : proc.running ? 'dockerd did not answer in time' : proc.describeExit();
       const tail = proc.logTail(15);
       await stop();
-      throw new Error(`docker: dockerd ${why} (log: ${o.logFile})${tail ? `\n${tail}` : ''}`);
+      throw new Error(`docker: ${why} (log: ${o.logFile})${tail ? `\n${tail}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

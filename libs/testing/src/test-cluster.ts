@@ -7,6 +7,8 @@ import { Bus } from '@agora/nats';
 
 export interface TestClusterOptions
   extends Pick<ClusterOptions, 'masters' | 'agents' | 'logLevel' | 'agentResources' | 'agentAttributes' | 'masterFlags' | 'agentFlags' | 'readyTimeoutMs' | 'env'> {
+  /** Docker for the agents: 'off' by default (a test that wants Docker passes `{socket}` from useTestDocker()). */
+  docker?: ClusterOptions['docker'];
   /** Use this dir instead of a fresh temp dir (it is still removed on stop unless keepWorkDir). */
   workDir?: string;
   /** Keep the work dir (logs!) after stop; also set by AGORA_KEEP_TEST_DIRS=1. */
@@ -70,6 +72,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
       agentFlags: opts.agentFlags,
       readyTimeoutMs: opts.readyTimeoutMs ?? 30_000,
       env: opts.env,
+      docker: opts.docker ?? 'off',
     },
     opts.components,
   );

@@ -1,4 +1,4 @@
-import type { Offer, TaskStatus, FrameworkInfoInput } from '@agora/contracts';
+import type { Offer, TaskStatus, FrameworkInfoInput, TaskInfoInput } from '@agora/contracts';
 import { SchedulerDriver, claim, type ResourceAsk } from '@agora/framework-sdk';
 import type { Bus } from '@agora/nats';
 import { createLogger } from '@agora/logging';
@@ -13,6 +13,10 @@ export interface TestTask {
   env?: Record<string, string>;
   labels?: Record<string, string>;
   maxCompletionTimeSeconds?: number;
+  /** E.g. `{type: 'DOCKER', docker: {image}}`; with a container an empty `command` means the image's own. */
+  container?: TaskInfoInput['container'];
+  /** The task's kill policy grace period. */
+  gracePeriodSeconds?: number;
 }
 
 /**
@@ -90,9 +94,11 @@ export class TestFramework {
         taskId: t.taskId,
         name: t.taskId.split('.')[0] ?? t.taskId,
         resources: c.claim.resources,
-        command: { value: t.command, environment: t.env ?? {} },
+        ...(t.command !== '' || !t.container ? { command: { value: t.command, environment: t.env ?? {} } } : {}),
         labels: t.labels ?? {},
         maxCompletionTimeSeconds: t.maxCompletionTimeSeconds,
+        ...(t.container ? { container: t.container } : {}),
+        ...(t.gracePeriodSeconds !== undefined ? { killPolicy: { gracePeriodSeconds: t.gracePeriodSeconds } } : {}),
       };
     });
     await this.driver.launch([offer], infos, { refuseSeconds: 0.1 });

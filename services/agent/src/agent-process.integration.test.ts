@@ -129,7 +129,9 @@ describe('agent with the process containerizer (real nats-server, real processes
 
   async function startAgent(extra: string[] = []): Promise<void> {
     agent = spawn(process.execPath, [MAIN, '--nats', natsUrl, '--work-dir', workDir, '--port', '0', '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31010]',
-      '--status-retry-interval', '0.5', '--heartbeat-interval', '0.5', '--default-grace-period', '1', '--log-level', 'info', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--status-retry-interval', '0.5', '--heartbeat-interval', '0.5', '--default-grace-period', '1', '--log-level', 'info',
+      // the default would add docker wherever a daemon answers: this test is about the process containerizer
+      '--containerizers', 'process', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     agent.stdout?.on('data', (d: Buffer) => (agentLog += d.toString()));
     agent.stderr?.on('data', (d: Buffer) => (agentLog += d.toString()));
   }

@@ -3,6 +3,7 @@ import { AgoraError, sandboxPath, type FrameworkInfo, type TaskInfo, type TaskSt
 import type { Logger } from '@agora/logging';
 import { isTerminal, isValidTaskId, type TaskReason, type TaskState } from '@agora/model';
 import type { CheckpointStore } from './checkpoint/checkpoint-store';
+import type { DockerContainerizer } from './containerizers/docker/docker-containerizer';
 import { LaunchError, ProcessContainerizer } from './containerizers/process/process-containerizer';
 import { finalStateOf, type KillCause, type Termination } from './containerizers/process/termination';
 import type { StatusUpdateManager } from './status-updates/status-update-manager';
@@ -44,6 +45,8 @@ export class AgentCore {
   readonly counters = { launched: 0, finished: 0, failed: 0, killed: 0, lost: 0, error: 0, validUpdates: 0 };
 
   containerizer!: ProcessContainerizer;
+  /** Set when the agent runs the docker containerizer: `container.type: DOCKER` tasks go there. */
+  docker: DockerContainerizer | undefined;
   updates!: StatusUpdateManager;
 
   constructor(
@@ -52,9 +55,10 @@ export class AgentCore {
   ) {}
 
   /** Wires the collaborators (they need callbacks into this object). */
-  attach(containerizer: ProcessContainerizer, updates: StatusUpdateManager): void {
+  attach(containerizer: ProcessContainerizer, updates: StatusUpdateManager, docker?: DockerContainerizer): void {
     this.containerizer = containerizer;
     this.updates = updates;
+    this.docker = docker;
   }
 
   get id(): string | undefined {
@@ -90,7 +94,19 @@ export class AgentCore {
         continue;
       }
       this.tasks.set(taskKey(rec.frameworkId, rec.task.taskId), rec);
-      const t = this.containerizer.recover(rec);
+      if (isDockerTask(rec) && !this.docker) {
+        // its container may well run on, but nothing here can watch it: say so rather than guess
+        ended++;
+        rec.ended = true;
+        this.setStatus(rec, {
+          state: 'TASK_FAILED',
+          reason: 'REASON_EXECUTOR_TERMINATED',
+          message: 'the agent restarted without the docker containerizer and can no longer watch this task\'s container',
+          source: 'SOURCE_AGENT',
+        });
+        continue;
+      }
+      const t = isDockerTask(rec) && this.docker ? this.docker.recover(rec) : this.containerizer.recover(rec);
       if (t === undefined) {
         adopted++;
         this.armDeadline(rec);
@@ -100,6 +116,8 @@ export class AgentCore {
       }
     }
     if (cps.length) this.opts.log.info({ checkpointed: cps.length, adopted, ended }, 'recovered tasks from checkpoints');
+    // looks the containers up asynchronously (and removes this agent's unknown ones); ends come as updates
+    if (this.docker) void this.docker.afterRecovery();
     if (this.agentId) {
       const keep = new Set<string>();
       for (const r of this.tasks.values()) for (const d of r.cgroups) keep.add(d);
@@ -163,8 +181,18 @@ export class AgentCore {
     this.counters.launched++;
 
     if (!isValidTaskId(task.taskId)) return this.failLaunch(rec, 'TASK_ERROR', 'REASON_TASK_INVALID', `task id "${task.taskId}" cannot name a sandbox`);
-    if (task.container?.type === 'DOCKER')
-      return this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', 'docker containerizer is not enabled on this agent');
+    if (task.container?.type === 'DOCKER') {
+      if (!this.docker) return this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', 'docker containerizer is not enabled on this agent');
+      this.docker.launch(rec, agentId, {
+        running: (net) => {
+          if (rec.ended) return;
+          this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ...net });
+          this.armDeadline(rec);
+        },
+        failed: (message) => this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message),
+      });
+      return;
+    }
     if (!task.command?.value?.trim()) return this.failLaunch(rec, 'TASK_ERROR', 'REASON_TASK_INVALID', 'the task has no command to run');
     try {
       this.containerizer.launch(rec, agentId, {
@@ -202,7 +230,8 @@ export class AgentCore {
         this.setStatus(rec, { state: 'TASK_KILLING', source: 'SOURCE_EXECUTOR' });
       else this.store.writeTask(toCheckpoint(rec));
     }
-    this.containerizer.kill(rec, graceMs);
+    if (isDockerTask(rec) && this.docker) this.docker.kill(rec, graceMs);
+    else this.containerizer.kill(rec, graceMs);
   }
 
   shutdownFramework(frameworkId: string): void {
@@ -240,6 +269,7 @@ export class AgentCore {
     this.tasks.delete(key);
     this.store.removeTask(frameworkId, taskId);
     if (rec.cgroups.length) void this.containerizer.destroyCgroups(rec.cgroups);
+    if (rec.docker) this.docker?.remove(rec);
     this.remember(rec);
   }
 
@@ -257,7 +287,15 @@ export class AgentCore {
 
   private setStatus(
     rec: TaskRecord,
-    s: { state: TaskState; source: TaskStatus['source']; reason?: TaskReason; message?: string; exitCode?: number; ipAddresses?: string[] },
+    s: {
+      state: TaskState;
+      source: TaskStatus['source'];
+      reason?: TaskReason;
+      message?: string;
+      exitCode?: number;
+      ipAddresses?: string[];
+      labels?: Record<string, string>;
+    },
   ): void {
     const timestamp = Date.now() / 1000;
     const status: TaskStatus & { uuid: string } = {
@@ -268,11 +306,16 @@ export class AgentCore {
       source: s.source,
       uuid: randomUUID(),
       timestamp,
-      ...(rec.pid !== undefined ? { containerId: `${rec.frameworkId}.${rec.task.taskId}` } : {}),
+      ...(rec.docker?.containerId !== undefined
+        ? { containerId: rec.docker.containerId }
+        : rec.pid !== undefined
+          ? { containerId: `${rec.frameworkId}.${rec.task.taskId}` }
+          : {}),
       ...(s.reason ? { reason: s.reason } : {}),
       ...(s.message !== undefined ? { message: s.message } : {}),
       ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}),
       ...(s.ipAddresses ? { ipAddresses: s.ipAddresses } : {}),
+      ...(s.labels ? { labels: s.labels } : {}),
     };
     rec.state = s.state;
     rec.latestStatus = status;
@@ -342,6 +385,10 @@ export class AgentCore {
     await waitFor(allEnded, maxGrace + 2000);
     await waitFor(() => this.updates.pendingCount === 0, ackWaitMs);
   }
+}
+
+function isDockerTask(rec: TaskRecord): boolean {
+  return rec.task.container?.type === 'DOCKER';
 }
 
 async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {

@@ -10,6 +10,8 @@ import type { HttpDeps } from './api/http-deps';
 import { CheckpointStore } from './checkpoint/checkpoint-store';
 import { detectResources } from './config/detect-resources';
 import { parseAgentFlags, type AgentConfig } from './config/flags';
+import { selectDocker } from './containerizers/docker/select-docker';
+import { DockerContainerizer } from './containerizers/docker/docker-containerizer';
 import { ProcessContainerizer } from './containerizers/process/process-containerizer';
 import { detectIsolator, NO_ISOLATION, type Isolator } from './isolation/cgroups';
 import { Registrar } from './registration/registrar';
@@ -42,6 +44,13 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  const docker = await selectDocker(config, process.env.DOCKER_HOST, log);
+  if (!docker.ok) {
+    process.stderr.write(`agora-agent: ${docker.message}\n`);
+    process.exit(2);
+  }
+  config.flags.containerizers = docker.containerizers.join(',');
+
   const bus = await connectForever(config, log);
 
   const core = new AgentCore(store, { workDir, ip: config.ip, defaultGraceMs: config.defaultGraceMs, log });
@@ -49,8 +58,24 @@ async function main(): Promise<void> {
     { isolator, strictIsolation: config.isolation === 'cgroups', hostname: config.hostname, agentEnv: process.env, log },
     (rec, t) => core.taskEnded(rec, t),
   );
+  const dockerContainerizer = docker.client
+    ? new DockerContainerizer(
+        {
+          docker: docker.client,
+          agentDir: workDir,
+          hostname: config.hostname,
+          ip: config.ip,
+          defaultGraceMs: config.defaultGraceMs,
+          allowPrivileged: config.dockerAllowPrivileged,
+          allowParameters: config.dockerAllowParameters,
+          cpuQuota: config.dockerCpuQuota,
+          log,
+        },
+        (rec, t) => core.taskEnded(rec, t),
+      )
+    : undefined;
   const updates = new StatusUpdateManager(bus, store, config.statusRetryIntervalMs, log, (fid, tid) => core.terminalAcked(fid, tid));
-  core.attach(containerizer, updates);
+  core.attach(containerizer, updates, dockerContainerizer);
   const meta = store.readAgentMeta();
   if (meta) core.setAgentId(meta.agentId);
   core.recover();
@@ -106,6 +131,7 @@ async function main(): Promise<void> {
         await registrar.stop();
         updates.stop();
         await containerizer.stop();
+        await dockerContainerizer?.stop();
         await catalog?.stop();
         await http.app.close();
         await bus.close();

@@ -52,6 +52,10 @@ export function taskJson(t: TaskCheckpoint, agentId: string | undefined, pid: nu
     sandbox: t.sandbox,
     directory: t.sandbox,
     ...(pid !== undefined ? { pid } : {}),
+    // Docker tasks: the daemon's container id and name (`docker inspect` either)
+    ...(t.docker?.containerId ? { container_id: t.docker.containerId } : {}),
+    ...(t.docker?.name ? { container_name: t.docker.name } : {}),
+    ...(t.docker?.ip ? { container_ip: t.docker.ip } : {}),
   };
 }
 
@@ -63,7 +67,7 @@ function executorJson(t: TaskCheckpoint, task: Record<string, unknown>, done: bo
     id: t.task.taskId,
     name: `Command Executor (Task: ${t.task.taskId}) (Command: ${shown})`,
     source: t.task.taskId,
-    container: `${t.frameworkId}.${t.task.taskId}`,
+    container: t.docker?.containerId ?? `${t.frameworkId}.${t.task.taskId}`,
     directory: t.sandbox,
     resources: resourcesJson(t.task.resources),
     tasks: done ? [] : [task],

@@ -48,6 +48,28 @@ describe('parseAgentFlags', () => {
     assert.equal(r.config.heartbeatIntervalMs, 500);
   });
 
+  test('containerizers: auto by default, explicit lists, docker flags', () => {
+    const auto = parseAgentFlags(base, machine);
+    assert.ok(auto.ok);
+    assert.equal(auto.config.containerizersAuto, true);
+    assert.equal(auto.config.dockerSocket, undefined);
+    assert.equal(auto.config.dockerAllowPrivileged, false);
+    assert.equal(auto.config.dockerAllowParameters, false);
+    assert.equal(auto.config.dockerCpuQuota, true);
+    const explicit = parseAgentFlags(
+      [...base, '--containerizers', 'docker, process,docker', '--docker-socket', '/tmp/d/docker.sock', '--docker-allow-privileged', '--docker-allow-parameters', '--no-docker-cpu-quota'],
+      machine,
+    );
+    assert.ok(explicit.ok);
+    assert.equal(explicit.config.containerizersAuto, false);
+    assert.deepEqual(explicit.config.containerizers, ['docker', 'process']);
+    assert.equal(explicit.config.dockerSocket, '/tmp/d/docker.sock');
+    assert.equal(explicit.config.dockerAllowPrivileged, true);
+    assert.equal(explicit.config.dockerAllowParameters, true);
+    assert.equal(explicit.config.dockerCpuQuota, false);
+    for (const sock of ['unix:///var/run/docker.sock', 'tcp://127.0.0.1:2375']) assert.ok(parseAgentFlags([...base, '--docker-socket', sock], machine).ok, sock);
+  });
+
   const bad: [string, string[]][] = [
     ['missing --nats', ['--work-dir', '/tmp/w']],
     ['missing --work-dir', ['--nats', 'nats://127.0.0.1:4222']],
@@ -57,6 +79,8 @@ describe('parseAgentFlags', () => {
     ['bad resources', [...base, '--resources', 'cpus:x']],
     ['bad attributes', [...base, '--attributes', 'rack']],
     ['unknown containerizer', [...base, '--containerizers', 'lxc']],
+    ['empty containerizers', [...base, '--containerizers', ',']],
+    ['bad docker socket', [...base, '--docker-socket', 'docker.sock']],
     ['bad isolation', [...base, '--isolation', 'maybe']],
     ['zero heartbeat', [...base, '--heartbeat-interval', '0']],
     ['negative grace', [...base, '--default-grace-period', '-1']],

@@ -16,7 +16,16 @@ export interface AgentConfig {
   port: number;
   resources: Resources;
   attributes: Attributes;
+  /** The containerizers asked for; with `containerizersAuto` main.ts decides (docker only when a daemon answers). */
   containerizers: ContainerizerName[];
+  /** No --containerizers given: docker,process when a Docker daemon answers, else process. */
+  containerizersAuto: boolean;
+  /** --docker-socket: a unix socket path, unix://…, tcp://host:port; undefined: DOCKER_HOST, else /var/run/docker.sock. */
+  dockerSocket?: string;
+  dockerAllowPrivileged: boolean;
+  dockerAllowParameters: boolean;
+  /** Cap a container's cpu time at its cpus (CFS quota) on top of the cpu share. */
+  dockerCpuQuota: boolean;
   isolation: IsolationMode;
   heartbeatIntervalMs: number;
   statusRetryIntervalMs: number;
@@ -53,7 +62,11 @@ export function parseAgentFlags(argv: readonly string[], detect: (workDir: strin
     .option('--port <port>', 'HTTP port (0: any free port)', String(DEFAULT_PORTS.agent))
     .option('--resources <spec>', 'e.g. "cpus:2;mem:1024;disk:2048;ports:[31000-32000]"; missing ones are detected')
     .option('--attributes <spec>', 'e.g. "rack:a;zone:z1"')
-    .option('--containerizers <list>', 'comma separated: process[,docker]', 'process')
+    .option('--containerizers <list>', 'comma separated: docker,process (default: both when a Docker daemon answers, else process)')
+    .option('--docker-socket <path|url>', 'Docker daemon: a unix socket path, unix://… or tcp://host:port (default: DOCKER_HOST, else /var/run/docker.sock)')
+    .option('--docker-allow-privileged', 'let tasks ask for privileged containers')
+    .option('--docker-allow-parameters', 'let tasks pass raw docker run parameters (container.docker.parameters)')
+    .option('--no-docker-cpu-quota', 'only a relative cpu share for containers, no hard cap at their cpus')
     .option('--isolation <mode>', 'auto | cgroups | none', 'auto')
     .option('--heartbeat-interval <seconds>', 'seconds between heartbeats to the master', '1')
     .option('--status-retry-interval <seconds>', 'seconds before an unacknowledged status update is resent', '2')
@@ -120,9 +133,13 @@ export function parseAgentFlags(argv: readonly string[], detect: (workDir: strin
     attributes = parsed;
   }
 
-  const containerizers = (str('containerizers') ?? 'process').split(',').map((s) => s.trim()).filter(Boolean);
+  const containerizersAuto = str('containerizers') === undefined;
+  const containerizers = [...new Set((str('containerizers') ?? 'docker,process').split(',').map((s) => s.trim()).filter(Boolean))];
   const unknown = containerizers.filter((c) => !(CONTAINERIZERS as readonly string[]).includes(c));
   if (containerizers.length === 0 || unknown.length) return fail(`--containerizers: unknown "${unknown.join(',')}" (known: ${CONTAINERIZERS.join(', ')})`);
+  const dockerSocket = str('dockerSocket');
+  if (dockerSocket !== undefined && !/^(\/\S+|unix:\/\/\/\S+|(tcp|http|https):\/\/[^\s/]+:\d+\/?)$/.test(dockerSocket))
+    return fail(`--docker-socket must be a socket path, unix:///path or tcp://host:port, got "${dockerSocket}"`);
 
   const isolation = str('isolation') ?? 'auto';
   if (isolation !== 'auto' && isolation !== 'cgroups' && isolation !== 'none') return fail(`--isolation must be auto, cgroups or none, got "${isolation}"`);
@@ -153,6 +170,11 @@ export function parseAgentFlags(argv: readonly string[], detect: (workDir: strin
     resources,
     attributes,
     containerizers: containerizers as ContainerizerName[],
+    containerizersAuto,
+    ...(dockerSocket !== undefined ? { dockerSocket } : {}),
+    dockerAllowPrivileged: o.dockerAllowPrivileged === true,
+    dockerAllowParameters: o.dockerAllowParameters === true,
+    dockerCpuQuota: o.dockerCpuQuota !== false,
     isolation,
     heartbeatIntervalMs: Math.round(hb * 1000),
     statusRetryIntervalMs: Math.round(retry * 1000),
@@ -168,7 +190,11 @@ export function parseAgentFlags(argv: readonly string[], detect: (workDir: strin
       port: String(port),
       resources: resText ?? '',
       attributes: attrText ?? '',
-      containerizers: containerizers.join(','),
+      containerizers: containerizersAuto ? 'auto' : containerizers.join(','),
+      ...(dockerSocket !== undefined ? { docker_socket: dockerSocket } : {}),
+      docker_allow_privileged: String(o.dockerAllowPrivileged === true),
+      docker_allow_parameters: String(o.dockerAllowParameters === true),
+      docker_cpu_quota: String(o.dockerCpuQuota !== false),
       isolation,
       heartbeat_interval: `${hb}secs`,
       status_retry_interval: `${retry}secs`,

@@ -23,6 +23,18 @@ export interface TaskCheckpoint {
   deadlineAt?: number;
   /** Set once the agent decided to stop the task, so a restart mid-kill still reports the right state. */
   kill?: { cause: KillCause; requestedAt: number; graceMs: number };
+  /** Docker tasks only: the container that runs the task. */
+  docker?: DockerCheckpoint;
+}
+
+/** What the agent remembers of a task's Docker container (containerizers/docker). */
+export interface DockerCheckpoint {
+  /** The container's name (`agora-<task>-<random>`), known before it is created. */
+  name: string;
+  /** The daemon's container id, once created. */
+  containerId?: string;
+  /** The container's own address (BRIDGE networking). */
+  ip?: string;
 }
 
 /** A task as the agent holds it in memory: the checkpoint plus what only lives while the process runs. */
