@@ -175,12 +175,4 @@ describe('web UI end to end', () => {
     const viaStandby = await get(`${standby}/agora/agents/${encodeURIComponent(task.slave_id)}/files/read?path=x`);
     assert.equal(viaStandby.status, 307);
   });
-
-  test('the CORS middleware is the same file in Marathon, Chronos and DNS', () => {
-    const root = repoRoot();
-    const read = (p: string) => fs.readFileSync(path.join(root, p), 'utf8');
-    const marathonCors = read('frameworks/marathon/src/api/cors.ts');
-    assert.equal(read('frameworks/chronos/src/http/cors.ts'), marathonCors);
-    assert.equal(read('services/dns/src/api/cors.ts'), marathonCors);
-  });
 });

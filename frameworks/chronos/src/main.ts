@@ -2,15 +2,15 @@ import 'reflect-metadata';
 import { hostname } from 'node:os';
 import { SERVICE_NAMES } from '@agora/contracts';
 import { ConsulClient, ServiceRegistration } from '@agora/consul';
-import { createLogger, type Logger } from '@agora/logging';
+import { createLogger } from '@agora/logging';
 import { Bus } from '@agora/nats';
 import { ChronosModule } from './app.module';
 import { parseChronosFlags } from './config';
-import { corsMiddleware, takeCorsFlag } from './http/cors';
+import { corsMiddleware, nestLogger, runMain, stopOnSignals, takeCorsFlag } from '@agora/service';
 import { rawBody } from './http/raw-body';
 import { Leadership } from './leader/leadership';
 import { standbyProxy } from './leader/standby-proxy';
-import { NestFactory, type LoggerService } from './nest';
+import { NestFactory } from './nest';
 
 /**
  * Chronos: `node dist/frameworks/chronos/src/main.js --nats URL --consul URL [--ip] [--port 4400] …`.
@@ -44,38 +44,14 @@ async function main(): Promise<void> {
   await registration.start();
   leadership.start();
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'chronos stopping');
-    const hardStop = setTimeout(() => process.exit(1), 10_000);
-    hardStop.unref();
-    void (async () => {
-      await leadership.stop().catch((e: unknown) => log.warn({ err: String(e) }, 'step down failed'));
-      await registration.stop().catch(() => undefined);
-      await app.close().catch(() => undefined);
-      await bus.close().catch(() => undefined);
-      process.exit(0);
-    })();
-  };
-  process.on('unhandledRejection', (e: unknown) => log.error({ err: e instanceof Error ? e.stack : String(e) }, 'unhandled rejection'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals('chronos', log, [
+    // stepping down releases the lock at once, so a standby takes over without waiting for the session TTL
+    ['step down', () => leadership.stop()],
+    ['deregister', () => registration.stop()],
+    ['close http', () => app.close()],
+    ['drain nats', () => bus.close()],
+  ]);
 }
 
-/** Nest's own chatter goes to pino: route mapping at debug, problems at warn/error. */
-function nestLogger(log: Logger): LoggerService {
-  return {
-    log: (m: unknown) => log.debug({ nest: true }, String(m)),
-    warn: (m: unknown) => log.warn({ nest: true }, String(m)),
-    error: (m: unknown, trace?: unknown) => log.error({ nest: true, trace }, String(m)),
-    debug: (m: unknown) => log.debug({ nest: true }, String(m)),
-    verbose: (m: unknown) => log.trace({ nest: true }, String(m)),
-  };
-}
 
-main().catch((e: unknown) => {
-  process.stderr.write(`chronos failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runMain('chronos', main);

@@ -1,12 +1,12 @@
 import 'reflect-metadata';
 import { SERVICE_NAMES } from '@agora/contracts';
 import { ConsulClient, ServiceRegistration } from '@agora/consul';
-import { createLogger, type Logger } from '@agora/logging';
+import { createLogger } from '@agora/logging';
 import { Bus } from '@agora/nats';
-import { NestFactory, type LoggerService } from './nest';
+import { NestFactory } from './nest';
 import { MarathonModule } from './app.module';
 import { MarathonApi } from './api/marathon-api';
-import { corsMiddleware, takeCorsFlag } from './api/cors';
+import { corsMiddleware, nestLogger, runMain, stopOnSignals, takeCorsFlag } from '@agora/service';
 import { parseMarathonFlags } from './config';
 import { Leadership } from './leader/leadership';
 
@@ -42,37 +42,14 @@ async function main(): Promise<void> {
   const leadership = app.get(Leadership);
   leadership.start();
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'marathon stopping');
-    const hardStop = setTimeout(() => process.exit(1), 10_000);
-    hardStop.unref();
-    void (async () => {
-      // Stepping down releases the lock at once, so a standby takes over without waiting for the session TTL.
-      await leadership.stop().catch((e: unknown) => log.warn({ err: String(e) }, 'step down failed'));
-      await registration.stop().catch(() => undefined);
-      await app.close().catch(() => undefined);
-      await bus.close().catch(() => undefined);
-      process.exit(0);
-    })();
-  };
-  process.on('unhandledRejection', (e: unknown) => log.error({ err: e instanceof Error ? e.stack : String(e) }, 'unhandled rejection'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals('marathon', log, [
+    // stepping down releases the lock at once, so a standby takes over without waiting for the session TTL
+    ['step down', () => leadership.stop()],
+    ['deregister', () => registration.stop()],
+    ['close http', () => app.close()],
+    ['drain nats', () => bus.close()],
+  ]);
 }
 
-/** Nest's own chatter goes to pino: warnings and errors only. */
-function nestLogger(log: Logger): LoggerService {
-  return {
-    log: () => undefined,
-    warn: (m: unknown) => log.warn({ nest: true }, String(m)),
-    error: (m: unknown, trace?: unknown) => log.error({ nest: true, trace }, String(m)),
-  };
-}
 
-main().catch((e: unknown) => {
-  process.stderr.write(`marathon failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runMain('marathon', main);

@@ -1,5 +1,5 @@
 import { createLogger } from '@agora/logging';
-import { takeCorsFlag } from './api/cors';
+import { takeCorsFlag } from '@agora/service';
 import { DnsApp } from './app/dns-app';
 import { parseDnsFlags } from './app/flags';
 

@@ -3,7 +3,7 @@ import { SERVICE_NAMES } from '@agora/contracts';
 import { ConsulClient, ServiceRegistration } from '@agora/consul';
 import type { Logger } from '@agora/logging';
 import { Bus } from '@agora/nats';
-import { corsMiddleware, NO_CORS, type CorsPolicy } from '../api/cors';
+import { corsMiddleware, NO_CORS, type CorsPolicy } from '@agora/service';
 import { DnsApiModule } from '../api/dns-api.module';
 import { WatchHub } from '../api/watch-hub';
 import { NestFactory, type INestApplication, type LoggerService } from '../nest';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /*
  * Cross-origin access for the web UI, which the master serves (http://<master>:5050/ui/) and which calls
- * this API from the browser. The same small file sits in Marathon, Chronos and DNS; keep them identical.
+ * this API from the browser. Marathon, Chronos and DNS all use this one.
  *
  * `--access-control-allow-origin ORIGIN[,ORIGIN…]` (repeatable) lists the origins allowed; `*` allows any
  * (opt-in: any web page the operator opens could then drive this API). The launcher passes the masters'

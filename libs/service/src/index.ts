@@ -1,0 +1,2 @@
+export * from './cors';
+export * from './lifecycle';
