@@ -1,10 +1,8 @@
 /*
- * NestJS 12 ships as ES modules only. Node ≥ 20.19 loads them from CommonJS (require(esm)), but
- * TypeScript's `module: node16` flags such imports (TS1479), so Marathon takes Nest through this one file.
+ * NestJS 12 ships as ES modules only; Node ≥ 20.19 loads them from CommonJS (require(esm)) and
+ * tsconfig's `module: node20` type-checks that. Nest is taken through this one file so the rest of the
+ * app does not depend on how it is packaged.
  */
-// @ts-ignore TS1479: see above
 export { Inject, Injectable, Module } from '@nestjs/common';
-// @ts-ignore TS1479: see above
 export type { DynamicModule, INestApplication, LoggerService } from '@nestjs/common';
-// @ts-ignore TS1479: see above
 export { NestFactory } from '@nestjs/core';
