@@ -94,6 +94,12 @@ export const TaskInfoSchema = z.object({
   killPolicy: z.object({ gracePeriodSeconds: z.number().nonnegative() }).optional(),
   /** Mesos `max_completion_time`: the agent kills the task after this many seconds. */
   maxCompletionTimeSeconds: z.number().positive().optional(),
+  /**
+   * Agora extension, "launch ahead" (epoch ms): the agent prepares the task at once (sandbox, cgroups,
+   * process created and waiting), reports TASK_STARTING, and starts the command at this instant,
+   * reporting TASK_RUNNING then. Absent or past: the command starts at once, as without it.
+   */
+  startAt: z.number().int().nonnegative().optional(),
 });
 
 export const TaskStateSchema = z.enum(TASK_STATES);

@@ -10,7 +10,7 @@ test('fixed ports are DESIGN.md defaults plus the offset; agent N on 127.0.1.N',
   const plan = await planPorts(opts);
   assert.deepEqual(plan.nats, { ip: '127.0.0.1', port: 4322 });
   assert.equal(plan.consul.http, 8600);
-  assert.deepEqual(plan.masters.map((m) => m.port), [5150, 5160]);
+  assert.deepEqual(plan.masters.map((m) => m.port), [5150, 5250]);
   assert.deepEqual(plan.agents, [
     { ip: '127.0.1.1', port: 5151 },
     { ip: '127.0.1.2', port: 5151 },
@@ -49,4 +49,12 @@ test('free ports are distinct, also across calls, and UDP ones are free for UDP 
   const all = [...a, ...b];
   assert.equal(new Set(all).size, all.length);
   assert.ok(all.every((p) => p > 0 && p < 65536));
+});
+
+test('an offset that puts an HTTP endpoint on a port fetch() and browsers refuse is refused with the component named', async () => {
+  // 8080 + 2000 = 10080: Marathon would be unreachable from the CLI and the web UI
+  await assert.rejects(planPorts(resolveClusterOptions({ workDir: '/w', portOffset: 2000 })), /marathon on port 10080/);
+  // masters are 100 apart, never on 5060 (SIP), which fetch() refuses
+  const plan = await planPorts(resolveClusterOptions({ workDir: '/w', masters: 3 }));
+  assert.deepEqual(plan.masters.map((m) => m.port), [5050, 5150, 5250]);
 });

@@ -223,6 +223,43 @@ describe('agent with the process containerizer (real nats-server, real processes
     assert.equal(fs.readFileSync(path.join(sandbox, 'stdout'), 'utf8'), "it's $HOME a b\n");
   });
 
+  test('startAt (launch ahead): STARTING at once, the command and RUNNING at startAt; $0 and $@ as without it', async () => {
+    const startAt = Date.now() + 1500;
+    await master.launch({ taskId: 'ahead-1', startAt, command: { value: 'date +%s.%N; echo "$0|$#|$1"' } });
+    await waitFor('ahead-1 starting', () => master.last('ahead-1')?.state === 'TASK_STARTING');
+    assert.ok(Date.now() < startAt - 200, 'TASK_STARTING well before startAt');
+    const sandbox = path.join(fs.realpathSync(workDir), 'sandboxes', FW, 'ahead-1');
+    assert.equal(fs.readFileSync(path.join(sandbox, 'stdout'), 'utf8'), '', 'the command waits');
+    await waitFor('ahead-1 finished', () => master.last('ahead-1')?.state === 'TASK_FINISHED');
+    assert.deepEqual(master.statesOf('ahead-1'), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
+    const running = master.updates.find((u) => u.taskId === 'ahead-1' && u.state === 'TASK_RUNNING');
+    assert.ok(running && Math.abs(running.timestamp * 1000 - startAt) < 150, `RUNNING at ${running?.timestamp}, startAt ${startAt}`);
+    const [began, args] = fs.readFileSync(path.join(sandbox, 'stdout'), 'utf8').trim().split('\n');
+    const beganMs = Number(began) * 1000;
+    assert.ok(beganMs >= startAt && beganMs - startAt < 300, `command began ${beganMs - startAt} ms after startAt`);
+    assert.equal(args, '/bin/sh|0|');
+  });
+
+  test('startAt in the past: exactly as without it (RUNNING at once)', async () => {
+    await master.launch({ taskId: 'ahead-past', startAt: Date.now() - 1000, command: { value: 'true' } });
+    await waitFor('ahead-past finished', () => master.last('ahead-past')?.state === 'TASK_FINISHED');
+    assert.deepEqual(master.statesOf('ahead-past'), ['TASK_RUNNING', 'TASK_FINISHED']);
+  });
+
+  test('startAt: a kill before startAt gives TASK_KILLED and the command never runs', async () => {
+    const startAt = Date.now() + 3000;
+    await master.launch({ taskId: 'ahead-kill', startAt, command: { value: 'echo ran' } });
+    await waitFor('ahead-kill starting', () => master.last('ahead-kill')?.state === 'TASK_STARTING');
+    await master.bus.request(KillTask, [master.agentId], { frameworkId: FW, taskId: 'ahead-kill' });
+    await waitFor('ahead-kill killed', () => master.last('ahead-kill')?.state === 'TASK_KILLED');
+    assert.deepEqual(master.statesOf('ahead-kill'), ['TASK_STARTING', 'TASK_KILLED']);
+    // a negative can only be checked by letting startAt pass: no RUNNING, no output after it
+    await waitFor('startAt passed', () => Date.now() > startAt + 300);
+    assert.deepEqual(master.statesOf('ahead-kill'), ['TASK_STARTING', 'TASK_KILLED']);
+    const sandbox = path.join(fs.realpathSync(workDir), 'sandboxes', FW, 'ahead-kill');
+    assert.equal(fs.readFileSync(path.join(sandbox, 'stdout'), 'utf8'), '');
+  });
+
   test('kill: SIGTERM to the group, TASK_KILLED; kill of an unknown task is fine', async () => {
     await master.launch({ taskId: 'sleeper', command: { value: 'sleep 100' } });
     await waitFor('sleeper running', () => master.last('sleeper')?.state === 'TASK_RUNNING');

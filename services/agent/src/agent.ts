@@ -109,7 +109,9 @@ export class AgentCore {
       const t = isDockerTask(rec) && this.docker ? this.docker.recover(rec) : this.containerizer.recover(rec);
       if (t === undefined) {
         adopted++;
-        this.armDeadline(rec);
+        // still waiting for its startAt when the agent went down: RUNNING at startAt (at once if past)
+        if (rec.state === 'TASK_STARTING') this.armStart(rec, rec.task.startAt ?? 0);
+        else this.armDeadline(rec);
       } else {
         ended++;
         this.taskEnded(rec, t, 'SOURCE_AGENT');
@@ -166,6 +168,8 @@ export class AgentCore {
     if (!agentId) throw new Error('launch before registration');
     if (task.agentId !== agentId) this.opts.log.warn({ taskId: task.taskId, for: task.agentId, me: agentId }, 'launching a task addressed to another agent id');
     const now = Date.now();
+    // launch ahead (process tasks only; Docker tasks start at once): the command waits for startAt
+    const startAt = task.startAt !== undefined && task.startAt > now && task.container?.type !== 'DOCKER' ? task.startAt : undefined;
     const rec: TaskRecord = {
       frameworkId,
       framework,
@@ -175,7 +179,7 @@ export class AgentCore {
       statuses: [],
       cgroups: [],
       launchedAt: now,
-      ...(task.maxCompletionTimeSeconds !== undefined ? { deadlineAt: now + task.maxCompletionTimeSeconds * 1000 } : {}),
+      ...(task.maxCompletionTimeSeconds !== undefined ? { deadlineAt: (startAt ?? now) + task.maxCompletionTimeSeconds * 1000 } : {}),
     };
     this.tasks.set(key, rec);
     this.counters.launched++;
@@ -195,14 +199,25 @@ export class AgentCore {
     }
     if (!task.command?.value?.trim()) return this.failLaunch(rec, 'TASK_ERROR', 'REASON_TASK_INVALID', 'the task has no command to run');
     try {
-      this.containerizer.launch(rec, agentId, {
-        running: () => {
-          if (rec.ended) return;
-          this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
-          this.armDeadline(rec);
+      this.containerizer.launch(
+        rec,
+        agentId,
+        {
+          running: () => {
+            if (rec.ended) return;
+            if (startAt !== undefined && startAt > Date.now()) {
+              // created and waiting in its wrapper: RUNNING when the command starts
+              this.setStatus(rec, { state: 'TASK_STARTING', source: 'SOURCE_EXECUTOR' });
+              this.armStart(rec, startAt);
+              return;
+            }
+            this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
+            this.armDeadline(rec);
+          },
+          failed: (message) => this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message),
         },
-        failed: (message) => this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message),
-      });
+        startAt,
+      );
     } catch (e) {
       const msg = e instanceof LaunchError ? e.message : `could not launch: ${e instanceof Error ? e.message : String(e)}`;
       return this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', msg);
@@ -255,6 +270,8 @@ export class AgentCore {
   taskEnded(rec: TaskRecord, t: Termination, source: TaskStatus['source'] = 'SOURCE_EXECUTOR'): void {
     if (rec.deadlineTimer) clearTimeout(rec.deadlineTimer);
     rec.deadlineTimer = undefined;
+    if (rec.startTimer) clearTimeout(rec.startTimer);
+    rec.startTimer = undefined;
     rec.ended = true;
     const f = finalStateOf({ ...t, maxCompletionSeconds: rec.task.maxCompletionTimeSeconds });
     this.opts.log.debug({ taskId: rec.task.taskId, state: f.state, message: f.message }, 'task ended');
@@ -276,6 +293,18 @@ export class AgentCore {
   private remember(rec: TaskRecord): void {
     this.completed.push(toCheckpoint(rec));
     if (this.completed.length > MAX_COMPLETED) this.completed.splice(0, this.completed.length - MAX_COMPLETED);
+  }
+
+  /** Launch ahead: at `startAt` the wrapper runs the command; say so (unless it ended or is being killed). */
+  private armStart(rec: TaskRecord, startAt: number): void {
+    const fire = (): void => {
+      rec.startTimer = undefined;
+      if (rec.ended || rec.kill || rec.state !== 'TASK_STARTING' || this.shuttingDown) return;
+      this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
+      this.armDeadline(rec);
+    };
+    rec.startTimer = setTimeout(fire, Math.max(0, startAt - Date.now()));
+    rec.startTimer.unref();
   }
 
   private armDeadline(rec: TaskRecord): void {
@@ -373,7 +402,10 @@ export class AgentCore {
    */
   async shutdown(killTasks: boolean, ackWaitMs: number): Promise<void> {
     this.shuttingDown = true;
-    for (const r of this.tasks.values()) if (r.deadlineTimer) clearTimeout(r.deadlineTimer);
+    for (const r of this.tasks.values()) {
+      if (r.deadlineTimer) clearTimeout(r.deadlineTimer);
+      if (r.startTimer) clearTimeout(r.startTimer);
+    }
     if (!killTasks) return;
     let maxGrace = 0;
     for (const r of this.tasks.values()) {

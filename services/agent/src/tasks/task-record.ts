@@ -43,6 +43,8 @@ export interface TaskRecord extends TaskCheckpoint {
   adopted?: boolean;
   sigkillTimer?: NodeJS.Timeout;
   deadlineTimer?: NodeJS.Timeout;
+  /** Launch ahead: fires at the task's startAt to report TASK_RUNNING. */
+  startTimer?: NodeJS.Timeout;
   /** When a re-adopted task's process was first seen gone (its exit status may still be on its way). */
   goneAt?: number;
   /** Set once the process is gone and its terminal status has been produced. */
@@ -55,6 +57,6 @@ export function taskKey(frameworkId: string, taskId: string): string {
 
 /** The checkpointed part of a record (drops handles and timers). */
 export function toCheckpoint(r: TaskRecord): TaskCheckpoint {
-  const { adopted: _a, sigkillTimer: _s, deadlineTimer: _d, ended: _e, goneAt: _g, ...cp } = r;
+  const { adopted: _a, sigkillTimer: _s, deadlineTimer: _d, startTimer: _t, ended: _e, goneAt: _g, ...cp } = r;
   return cp;
 }

@@ -8,7 +8,7 @@ import { isSameProcessAlive, liveProcessGroups, readProcStat, signalGroup } from
 import { SpawnerClient } from './spawner-client';
 import { buildTaskEnv } from './task-env';
 import { parseExitStatusFile, Termination } from './termination';
-import { commandLine, EXIT_STATUS_FILE, wrapperScript } from './wrapper-script';
+import { commandLine, DELAYED_ARGV0, EXIT_STATUS_FILE, wrapperScript } from './wrapper-script';
 
 export interface ProcessContainerizerOptions {
   isolator: Isolator;
@@ -56,9 +56,10 @@ export class ProcessContainerizer {
   /**
    * Starts the task: sandbox, cgroups and the wrapper process (forked by the spawner). `running` is
    * called once it has a pid, `failed` if it could not be started. Throws LaunchError for what is
-   * wrong before anything is started.
+   * wrong before anything is started. With `startAt` (epoch ms, launch ahead) the wrapper waits until
+   * then before it runs the command; `running` still means "has a pid".
    */
-  launch(rec: TaskRecord, agentId: string, cb: { running: () => void; failed: (message: string) => void }): void {
+  launch(rec: TaskRecord, agentId: string, cb: { running: () => void; failed: (message: string) => void }, startAt?: number): void {
     const line = commandLine(rec.task.command);
     if (typeof line !== 'string') throw new LaunchError(line.error);
     const sandbox = rec.sandbox;
@@ -68,8 +69,13 @@ export class ProcessContainerizer {
     rec.cgroups = cg.dirs;
     rec.memLimitMb = cg.memLimitMb;
     const env = buildTaskEnv({ task: rec.task, frameworkId: rec.frameworkId, agentId, hostname: this.opts.hostname, sandbox, agentEnv: this.opts.agentEnv });
+    const base = { dir: sandbox, clean: fresh ? [] : [EXIT_STATUS_FILE], statusFile: path.join(sandbox, EXIT_STATUS_FILE), file: '/bin/sh', env };
+    const req =
+      startAt === undefined
+        ? { ...base, args: ['-c', wrapperScript(line, sandbox, cg.procsFiles)] }
+        : { ...base, args: ['-c', wrapperScript(line, sandbox, cg.procsFiles, { delayed: true }), DELAYED_ARGV0], delayUntil: startAt };
     this.spawner.spawn(
-      { dir: sandbox, clean: fresh ? [] : [EXIT_STATUS_FILE], statusFile: path.join(sandbox, EXIT_STATUS_FILE), file: '/bin/sh', args: ['-c', wrapperScript(line, sandbox, cg.procsFiles)], env },
+      req,
       {
         spawned: (pid) => {
           rec.pid = pid;

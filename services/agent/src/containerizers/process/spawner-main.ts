@@ -39,7 +39,8 @@ function maybeExit(): void {
 function handle(req: SpawnRequest): void {
   try {
     for (const f of req.clean) fs.rmSync(path.join(req.dir, f), { force: true });
-    const child = spawn(req.file, req.args, { cwd: req.dir, env: req.env, detached: true, stdio: 'ignore' });
+    const args = req.delayUntil === undefined ? req.args : [...req.args, String(Math.max(0, (req.delayUntil - Date.now()) / 1000).toFixed(3)).replace(/^0\.000$/, '0')];
+    const child = spawn(req.file, args, { cwd: req.dir, env: req.env, detached: true, stdio: 'ignore' });
     child.on('error', (e) => {
       if (child.pid === undefined) send({ t: 'spawn-error', id: req.id, error: e.message });
     });

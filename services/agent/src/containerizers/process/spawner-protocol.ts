@@ -15,6 +15,11 @@ export interface SpawnRequest {
   file: string;
   args: string[];
   env: Record<string, string>;
+  /**
+   * Launch ahead (epoch ms): the spawner appends the seconds left until then (fractional, "0" when
+   * past) to `args`, computed as it spawns, so the wait the wrapper sleeps is measured from its fork.
+   */
+  delayUntil?: number;
 }
 
 /** Sent by an agent that stops in an orderly way: it has recorded every exit it was told about. */

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CommandSchema } from '@agora/contracts';
-import { commandLine, EXIT_STATUS_FILE, shellQuote, wrapperScript } from './wrapper-script';
+import { commandLine, DELAYED_ARGV0, EXIT_STATUS_FILE, shellQuote, wrapperScript } from './wrapper-script';
 
 const sh = (script: string, cwd?: string) => spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', cwd });
 const cmd = (c: Record<string, unknown>) => CommandSchema.parse(c);
@@ -97,6 +97,23 @@ describe('wrapperScript', () => {
       const [a, b] = fs.readFileSync(path.join(dir, 'stdout'), 'utf8').trim().split('\n');
       assert.ok(a && /^\d+$/.test(a));
       assert.equal(a, b);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('delayed (launch ahead): waits $1 seconds, then runs the command with no positional parameters', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
+    try {
+      const script = wrapperScript(`eval ${shellQuote('echo "$0|$#|$1"; exit 4')}`, dir, [], { delayed: true });
+      const t0 = Date.now();
+      const r = spawnSync('/bin/sh', ['-c', script, DELAYED_ARGV0, '0.300'], { encoding: 'utf8', cwd: dir });
+      assert.equal(r.status, 4);
+      assert.ok(Date.now() - t0 >= 300, 'waited');
+      const plain = spawnSync('/bin/sh', ['-c', script, DELAYED_ARGV0, '0'], { encoding: 'utf8', cwd: dir });
+      assert.equal(plain.status, 4);
+      assert.equal(fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), '/bin/sh|0|\n/bin/sh|0|\n');
+      assert.equal(sh(`echo "$0|$#|$1"`).stdout, '/bin/sh|0|\n', 'the same as an undelayed wrapper sees');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,11 @@
 import type { Command } from '@agora/contracts';
 
+/**
+ * $0 of a delayed wrapper (`sh -c script $0 $1`): what /bin/sh gets without extra arguments, so the
+ * command sees the same $0 either way.
+ */
+export const DELAYED_ARGV0 = '/bin/sh';
+
 /** Name of the file in the sandbox where the wrapper records the command's exit status. */
 export const EXIT_STATUS_FILE = '.agora-exit-status';
 
@@ -37,7 +43,7 @@ export function commandLine(cmd: Command | undefined): string | { error: string 
  * part of a launch on common filesystems, so the common case creates none; the spawner itself writes
  * the file for exits it could not deliver.)
  */
-export function wrapperScript(commandLine: string, sandbox: string, cgroupProcsFiles: readonly string[]): string {
+export function wrapperScript(commandLine: string, sandbox: string, cgroupProcsFiles: readonly string[], opts: { delayed?: boolean } = {}): string {
   const lines: string[] = [`exec >>${shellQuote(`${sandbox}/stdout`)} 2>>${shellQuote(`${sandbox}/stderr`)} </dev/null`];
   if (cgroupProcsFiles.length > 0) {
     const joins = cgroupProcsFiles.map((f) => `echo $$ > ${shellQuote(f)}`).join(' && ');
@@ -46,6 +52,9 @@ export function wrapperScript(commandLine: string, sandbox: string, cgroupProcsF
   // field 4 of /proc/$$/stat is the current parent; $PPID the one at start
   const record = `s=$?; read -r l < /proc/$$/stat; l=\${l##*) }; set -- $l; [ "$2" = "$PPID" ] || echo $s > ${shellQuote(`${sandbox}/${EXIT_STATUS_FILE}`)}; exit $s`;
   lines.push(`trap ${shellQuote(record)} EXIT`);
+  // launch ahead: $1 is the seconds to wait (see DELAYED_ARGV0); then the positional parameters are
+  // cleared so the command sees the same (empty) ones as without it
+  if (opts.delayed) lines.push(`[ "$1" = 0 ] || sleep "$1"; set --`);
   lines.push(commandLine);
   return lines.join('\n');
 }
