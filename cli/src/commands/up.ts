@@ -155,6 +155,7 @@ function summary(cluster: Cluster, instances: Instance[]): string {
   const rows = instances.map((i) => [i.name, i.listens, rel(i.logFile)]);
   let text = renderTable(['component', 'listens on', 'log'], rows);
   const master = cluster.endpoints.masters[0];
+  if (master) text += `\nweb UI: ${master.url}/ui/\n`;
   if (master && master.port !== DEFAULT_PORTS.master) text += `\nother shells: export AGORA_MASTER=${master.url}\n`;
   text += `\ntry: npx agora node list · npx agora execute --name hello --command 'echo hello' · npx agora task list\n`;
   text += `endpoints: ${rel(path.join(cluster.opts.workDir, 'endpoints.json'))} · Ctrl-C stops everything\n`;

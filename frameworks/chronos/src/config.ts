@@ -12,6 +12,11 @@ export interface ChronosConfig {
   tickMs: number;
   /** Offers are asked for (revive) this long before the next due time, so they are at hand when it comes. */
   reviveAheadMs: number;
+  /**
+   * Launch ahead: a scheduled run whose start is certain is launched up to this long before its due
+   * time, its command held by the agent until then (TaskInfo.startAt); 0 disables it.
+   */
+  launchAheadMs: number;
   /** Seconds the master keeps the framework and its tasks while no Chronos is connected (one week). */
   failoverTimeoutSeconds: number;
   frameworkName: string;
@@ -19,9 +24,9 @@ export interface ChronosConfig {
 
 export const USAGE = `usage: chronos --nats nats://HOST:PORT --consul http://HOST:PORT [--ip 127.0.0.1] [--port ${DEFAULT_PORTS.chronos}]
   [--hostname NAME] [--log-level info] [--tick-ms 30000] [--revive-ahead-ms 5000]
-  [--failover-timeout SECS=604800] [--framework-name chronos] [--access-control-allow-origin ORIGIN[,ORIGIN…]]`;
+  [--launch-ahead-seconds 5] [--failover-timeout SECS=604800] [--framework-name chronos] [--access-control-allow-origin ORIGIN[,ORIGIN…]]`;
 
-const FLAGS = ['nats', 'consul', 'ip', 'port', 'hostname', 'log-level', 'tick-ms', 'revive-ahead-ms', 'failover-timeout', 'framework-name'] as const;
+const FLAGS = ['nats', 'consul', 'ip', 'port', 'hostname', 'log-level', 'tick-ms', 'revive-ahead-ms', 'launch-ahead-seconds', 'failover-timeout', 'framework-name'] as const;
 
 /** Parses `--flag value` / `--flag=value`. Returns the config or a message for stderr (the caller exits 2). */
 export function parseChronosFlags(argv: readonly string[], defaultHostname: string): ChronosConfig | { error: string } {
@@ -59,6 +64,9 @@ export function parseChronosFlags(argv: readonly string[], defaultHostname: stri
   if (typeof tickMs !== 'number') return tickMs;
   const reviveAheadMs = positive('revive-ahead-ms', 5_000, 25_000);
   if (typeof reviveAheadMs !== 'number') return reviveAheadMs;
+  const aheadText = raw.get('launch-ahead-seconds');
+  const launchAhead = aheadText === undefined ? 5 : Number(aheadText);
+  if (!Number.isFinite(launchAhead) || launchAhead < 0 || launchAhead > 60) return { error: `--launch-ahead-seconds must be a number from 0 to 60, got "${aheadText ?? ''}"` };
   const failover = positive('failover-timeout', 7 * 24 * 3600, 365 * 24 * 3600);
   if (typeof failover !== 'number') return failover;
   const frameworkName = raw.get('framework-name') ?? 'chronos';
@@ -72,6 +80,7 @@ export function parseChronosFlags(argv: readonly string[], defaultHostname: stri
     logLevel,
     tickMs,
     reviveAheadMs,
+    launchAheadMs: Math.round(launchAhead * 1000),
     failoverTimeoutSeconds: failover,
     frameworkName,
   };

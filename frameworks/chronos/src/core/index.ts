@@ -16,3 +16,4 @@ export * from './job-view';
 export * from './task-info';
 export * from './constraints';
 export * from './job-stats';
+export * from './plan-launch-ahead';

@@ -10,6 +10,7 @@ import {
   markJobSuccess,
   parseTaskId,
   planKillJob,
+  planLaunchAhead,
   planManualRun,
   planTick,
   pruneDependencyState,
@@ -178,11 +179,18 @@ export class ChronosScheduler {
     const plan = planTick({ now, jobs: this.state.jobs, scheduleStates: this.state.schedules, dependencyStates: this.state.deps, activeRuns: this.state.activeRuns() });
     const planned = performance.now();
     await this.apply(plan, now);
+    // Launch ahead: runs due within launchAheadMs whose start is certain are decided now (planTick's
+    // decision at their due time, same run keys) and launched with startAt = their scheduled time.
+    // Applied after the ordinary plan, on the state it left; the records are created before any launch.
+    const ahead = planLaunchAhead({ now, aheadMs: this.cfg.launchAheadMs, jobs: this.state.jobs, scheduleStates: this.state.schedules, activeRuns: this.state.activeRuns() });
+    if (ahead.plan.starts.length + ahead.plan.records.length + ahead.plan.scheduleStates.length > 0) await this.apply(ahead.plan, now);
     const took = performance.now() - t0;
-    if (took > 250 || plan.starts.length >= 100) {
-      this.log.info({ starts: plan.starts.length, records: plan.records.length, planMs: Math.round(planned - t0), applyMs: Math.round(took - (planned - t0)), lateMs: Date.now() - now.getTime() }, 'large tick');
+    const starts = plan.starts.length + ahead.plan.starts.length;
+    if (took > 250 || starts >= 100) {
+      this.log.info({ starts, ahead: ahead.plan.starts.length, records: plan.records.length, planMs: Math.round(planned - t0), applyMs: Math.round(took - (planned - t0)), lateMs: Date.now() - now.getTime() }, 'large tick');
     }
-    this.armWake(plan.nextWakeAt === null ? null : Date.parse(plan.nextWakeAt));
+    const wakes = [plan.nextWakeAt, ahead.nextWakeAt].filter((w): w is string => w !== null).map((w) => Date.parse(w));
+    this.armWake(wakes.length === 0 ? null : Math.min(...wakes));
     this.launcher.kick();
   }
 
@@ -335,7 +343,8 @@ export class ChronosScheduler {
     if (!isTerminal(s.state)) {
       this.launcher.forget(run.runKey);
       let next = run;
-      if (s.state === 'TASK_RUNNING' || s.state === 'TASK_STARTING') next = recordRunning(run, { taskId: s.taskId, at, ...(s.agentId ? { agentId: s.agentId } : {}) });
+      // TASK_STARTING (launch ahead) means created and waiting: the run started when RUNNING comes
+      if (s.state === 'TASK_RUNNING') next = recordRunning(run, { taskId: s.taskId, at, ...(s.agentId ? { agentId: s.agentId } : {}) });
       else if (run.status === 'pending' && s.agentId) next = recordLaunched(run, { taskId: s.taskId, agentId: s.agentId, at });
       if (next !== run) {
         this.state.setRun(next);

@@ -172,7 +172,10 @@ export class TaskLauncher {
           const job = run ? this.d.state.jobs.get(run.job) : undefined;
           if (!run || !job) continue;
           const { ask: _ask, ...spec } = chronosTaskSpec(job, run);
-          tasks.push({ ...spec, agentId: p.offer.agentId, resources: t.resources });
+          // launched ahead of its due time (or still before it): the agent holds the command until then
+          const due = Date.parse(run.scheduledTime);
+          const startAt = run.trigger === 'schedule' && run.attempt === 1 && due > Date.now() ? { startAt: due } : {};
+          tasks.push({ ...spec, ...startAt, agentId: p.offer.agentId, resources: t.resources });
           this.launchable.delete(t.key);
           this.inFlight.add(t.key);
         }
