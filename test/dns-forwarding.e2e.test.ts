@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ManagedProcess } from '@agora/launcher';
+import { ManagedProcess, isAlive } from '@agora/launcher';
 import { findFreePort, startTestCluster, waitFor, httpJson, httpRequest, type TestCluster } from '@agora/testing';
 import { RRType } from '../services/dns/src/wire';
 import { DnsClient } from '../services/dns/src/testing/dns-client';
@@ -109,6 +109,33 @@ describe('dns forwarding, reload and start-up', () => {
     }
     assert.ok(asked > 20, `queries were asked throughout (${asked})`);
     assert.equal(unanswered, 0, `every one of ${asked} queries was answered`);
+  });
+
+  test('--workers 2: both workers answer, SIGHUP reaches each, SIGTERM stops them all', async () => {
+    const w = await spawnDns({ nats: c!.nats, workDir: path.join(work, 'workers'), name: 'dns-workers', config: baseConfig(), flags: ['--workers', '2', '--log-level', 'info'] });
+    /** Worker pids from the log lines carrying `msg` (pino JSON: pid first, worker index later). */
+    const pidsLogging = (msg: string): Set<number> =>
+      new Set([...w.proc.logTail(500).matchAll(/"pid":(\d+)[^\n]*"worker":\d[^\n]*"msg":"([^"]*)"/g)].filter((m) => m[2] === msg).map((m) => Number(m[1])));
+    try {
+      await w.waitHealth(200);
+      const workers = await waitFor(() => (pidsLogging('dns listening').size === 2 ? pidsLogging('dns listening') : undefined), { what: 'two workers listening' });
+      assert.ok(!workers.has(w.proc.pid), 'the answering processes are the workers, not the primary');
+      const client = new DnsClient(w.host, w.port);
+      try {
+        for (let i = 0; i < 20; i++) assert.equal((await client.query('leader.mesos', RRType.A, 1000))?.answers.length, 1);
+      } finally {
+        client.close();
+      }
+      fs.writeFileSync(w.configFile!, JSON.stringify({ ...baseConfig(), ttl: 9 }));
+      process.kill(w.proc.pid, 'SIGHUP');
+      await waitFor(() => pidsLogging('config reloaded').size === 2, { what: 'both workers reloaded' });
+      for (let i = 0; i < 6; i++) assert.equal((await httpJson<{ TTL: number }>(`${w.url}/v1/config`)).TTL, 9);
+      const exit = await w.proc.stop('SIGTERM', 8000);
+      assert.deepEqual(exit, { code: 0, signal: null });
+      for (const pid of workers) assert.ok(!isAlive(pid), `worker ${pid} is gone`);
+    } finally {
+      await w.stop();
+    }
   });
 
   test('before the first cluster snapshot: SERVFAIL for our names, forwarding works, HTTP says 503', async () => {

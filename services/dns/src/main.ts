@@ -2,6 +2,7 @@ import { createLogger } from '@agora/logging';
 import { takeCorsFlag } from '@agora/service';
 import { DnsApp } from './app/dns-app';
 import { parseDnsFlags } from './app/flags';
+import { runWorkers, workerIndex, WORKER_READY } from './app/workers';
 
 async function main(): Promise<void> {
   const { argv, cors, error: corsError } = takeCorsFlag(process.argv.slice(2));
@@ -10,8 +11,16 @@ async function main(): Promise<void> {
     process.stderr.write(`${flags.error}\n`);
     process.exit(2);
   }
-  const log = createLogger('dns', flags.logLevel);
+  const worker = workerIndex();
+  if (flags.workers > 1 && worker === undefined) {
+    runWorkers(flags.workers, createLogger('dns', flags.logLevel));
+    return;
+  }
+  const log = worker === undefined ? createLogger('dns', flags.logLevel) : createLogger('dns', flags.logLevel).child({ worker });
+  // One Consul catalog entry for the server, not one per worker.
+  if (worker !== undefined && worker > 0) delete flags.consul;
   const app = await DnsApp.start(flags, log, cors);
+  if (worker !== undefined) process.send?.(WORKER_READY);
 
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { httpRequest } from '../http-json';
 import type { ComponentDef, ComponentEndpoint } from '../types';
@@ -5,6 +6,13 @@ import { spawnNodeService } from './node-service';
 import { waitUntilReady } from './readiness';
 
 const MAIN = 'services/dns/src/main';
+
+/**
+ * Two answering processes on the shared DNS sockets when there are two cores: one Node process queues every
+ * query behind its own pauses (GC, losing its core to a neighbour), which tripled its p99 next to NSD's; two
+ * readers brought it under NSD's 2× (bench/RESULTS.md, DNS). Costs one more process and NATS connection.
+ */
+const DNS_WORKERS = Math.min(2, os.availableParallelism());
 
 /**
  * The DNS server (Mesos-DNS equivalent): DNS on the plan's `dns` port (UDP and TCP), its HTTP API on
@@ -40,6 +48,7 @@ export const dnsComponent: ComponentDef = {
       '--port', String(dns.port),
       '--http-port', String(http.port),
       '--log-level', opts.logLevel,
+      '--workers', String(DNS_WORKERS),
       // The web UI on the masters calls this API from the browser (CORS).
       '--access-control-allow-origin', ctx.endpoints.masters.map((m) => m.url).join(','),
     ]);

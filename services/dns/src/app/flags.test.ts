@@ -16,6 +16,14 @@ test('flags: required nats, defaults, resolvers normalised', () => {
   assert.ok('error' in parseDnsFlags(['--nats', 'nats://x:1', '--log-level', 'loud']));
 });
 
+test('flags: --workers defaults to 1 and is bounded', () => {
+  const one = parseDnsFlags(['--nats', 'nats://x:1']);
+  assert.ok(!('error' in one) && one.workers === 1);
+  const two = parseDnsFlags(['--nats', 'nats://x:1', '--workers', '2']);
+  assert.ok(!('error' in two) && two.workers === 2);
+  for (const bad of ['0', '-1', '1.5', 'two', '17']) assert.ok('error' in parseDnsFlags(['--nats', 'nats://x:1', '--workers', bad]), bad);
+});
+
 test('config: flags override the file, keys match case-insensitively', () => {
   const f = parseDnsFlags(['--nats', 'nats://127.0.0.1:4222', '--port', '9053', '--domain', 'Agora.']);
   assert.ok(!('error' in f));

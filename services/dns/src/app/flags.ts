@@ -18,14 +18,20 @@ export interface DnsFlags {
   /** → Resolvers */
   resolvers?: string[];
   logLevel: string;
+  /** Processes answering on the shared UDP/TCP/HTTP listeners (node:cluster); 1 = this process alone. */
+  workers: number;
 }
 
 export const USAGE = `usage: dns --nats URL [--consul URL] [--config FILE] [--ip 127.0.0.1] [--port 8053]
-  [--http-port 8123] [--domain mesos] [--resolvers IP[:PORT],…] [--log-level info]
+  [--http-port 8123] [--domain mesos] [--resolvers IP[:PORT],…] [--log-level info] [--workers 1]
 Flags override the same settings of the config file (Mesos-DNS config.json: Listener, Port, HttpPort,
-Domain, Resolvers). SIGHUP re-reads the config file; SIGTERM stops.`;
+Domain, Resolvers). --workers N runs N answering processes on the same sockets. SIGHUP re-reads the
+config file; SIGTERM stops.`;
 
-const FLAGS = ['nats', 'consul', 'config', 'ip', 'port', 'http-port', 'domain', 'resolvers', 'log-level'] as const;
+const FLAGS = ['nats', 'consul', 'config', 'ip', 'port', 'http-port', 'domain', 'resolvers', 'log-level', 'workers'] as const;
+
+/** More workers than this only adds memory and NATS load: each keeps its own copy of the cluster. */
+export const MAX_WORKERS = 16;
 
 function port(name: string, v: string): number | string {
   const n = Number(v);
@@ -50,9 +56,15 @@ export function parseDnsFlags(argv: readonly string[]): DnsFlags | { error: stri
   const nats = raw.get('nats');
   if (!nats) return { error: `--nats is required\n${USAGE}` };
   if (!/^nats:\/\/\S+$/.test(nats) && !/^[^\s:/]+:\d+$/.test(nats)) return { error: `--nats must be a nats:// URL, got "${nats}"` };
-  const flags: DnsFlags = { nats, logLevel: raw.get('log-level') ?? process.env.AGORA_LOG_LEVEL ?? 'info' };
+  const flags: DnsFlags = { nats, logLevel: raw.get('log-level') ?? process.env.AGORA_LOG_LEVEL ?? 'info', workers: 1 };
   if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
 
+  const workers = raw.get('workers');
+  if (workers !== undefined) {
+    const n = Number(workers);
+    if (!/^\d+$/.test(workers) || n < 1 || n > MAX_WORKERS) return { error: `--workers must be an integer in 1..${MAX_WORKERS}, got "${workers}"` };
+    flags.workers = n;
+  }
   const consul = raw.get('consul');
   if (consul !== undefined) {
     if (!/^https?:\/\/\S+$/.test(consul)) return { error: `--consul must be an http(s):// URL, got "${consul}"` };

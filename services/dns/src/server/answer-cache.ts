@@ -4,10 +4,18 @@ interface Entry {
   variants: Buffer[];
   /** More than one answer record: the order is shuffled, so a few orders are kept and picked at random. */
   multi: boolean;
+  /** Answers made for a multi entry so far (duplicates of a kept order included). */
+  made: number;
 }
 
 /** Shuffled orders kept per question; enough that clients see the records rotate. */
 const VARIANTS = 4;
+/**
+ * A multi entry is served once it has VARIANTS distinct orders or this many answers were made: two records
+ * have only two orders, and four random shuffles are all the same one time in eight, which would freeze the
+ * order for the whole generation; twelve leave that at 1 in 2,048.
+ */
+const MAX_MADE = 3 * VARIANTS;
 const MAX_ENTRIES = 50_000;
 /** Real queries are short; longer packets (big EDNS options, junk) are answered but never cached. */
 const MAX_KEY_PACKET = 300;
@@ -44,7 +52,7 @@ export class AnswerCache {
     this.sync(records);
     const k = this.key(packet);
     const e = k === undefined ? undefined : this.maps[transport].get(k);
-    if (!e || (e.multi && e.variants.length < VARIANTS)) {
+    if (!e || (e.multi && e.variants.length < VARIANTS && e.made < MAX_MADE)) {
       this.misses++;
       return undefined;
     }
@@ -66,10 +74,14 @@ export class AnswerCache {
     if (!e) {
       if (map.size >= MAX_ENTRIES) map.clear();
       const ancount = ((response[6] as number) << 8) | (response[7] as number);
-      e = { variants: [], multi: ancount > 1 };
+      e = { variants: [], multi: ancount > 1, made: 0 };
       map.set(k, e);
     }
-    if (e.variants.length < VARIANTS) e.variants.push(Buffer.from(response));
+    if (e.variants.length >= VARIANTS) return;
+    e.made++;
+    const body = Buffer.from(response.buffer, response.byteOffset + 2, response.length - 2);
+    if (e.variants.some((v) => v.subarray(2).equals(body))) return;
+    e.variants.push(Buffer.from(response));
   }
 
   get size(): number {

@@ -1,10 +1,22 @@
 import * as dgram from 'node:dgram';
-import { isIPv6 } from 'node:net';
+import * as dns from 'node:dns';
+import { isIP, isIPv6 } from 'node:net';
 import type { Logger } from '@agora/logging';
 import type { QueryHandler } from './query-handler';
 
 /** Kernel receive buffer asked for: absorbs bursts while the event loop is busy (the kernel may cap it). */
 const RECV_BUFFER = 4 * 1024 * 1024;
+
+/**
+ * dgram resolves the destination of every send, even an IP literal, through dns.lookup, which answers on
+ * the next tick: a closure, a tick and an async-id scope per reply. Replies always go to the sender's
+ * address, so literals are passed straight through (names, e.g. a `Listener` host name, still resolve).
+ */
+const literalLookup = ((address: string, family: unknown, callback: (err: Error | null, address: string, family: number) => void): void => {
+  const v = isIP(address);
+  if (v !== 0) callback(null, address, v);
+  else dns.lookup(address, { family: family === 6 ? 6 : 4 }, callback);
+}) as unknown as dgram.SocketOptions['lookup'];
 
 /** DNS over UDP: one datagram in, at most one out. Socket errors are logged, never fatal. */
 export class UdpServer {
@@ -17,7 +29,7 @@ export class UdpServer {
   ) {}
 
   listen(host: string, port: number): Promise<void> {
-    const s = dgram.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER, sendBufferSize: RECV_BUFFER });
+    const s = dgram.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: RECV_BUFFER, sendBufferSize: RECV_BUFFER, lookup: literalLookup });
     this.socket = s;
     return new Promise((resolve, reject) => {
       const onStartError = (e: Error): void => reject(e);
