@@ -2,13 +2,18 @@
  * Chronos (issue 4): 1,000 jobs due every minute for three minutes on 5 agents — how late does each run
  * start, and is any scheduled time missed or run twice?
  *
- *  - jobs: `R3/<minute>/PT1M` (exactly three due times each), command `true`, 0.01 cpus, 4 MB, no disk;
+ *  - jobs: `R3/<minute>/PT1M` (exactly three due times each), 0.01 cpus, 4 MB, no disk; the command is
+ *    `read -r u _ </proc/uptime; echo $u`: shell builtins only (no process of its own, like `true`), it
+ *    writes the instant it began (uptime, 10 ms resolution) to the task's stdout;
  *  - observed from outside Chronos, on the cluster's task events (NATS `events.task`): for every task,
  *    TASK_STAGING (the master accepted the launch) and TASK_RUNNING (the agent started the process), with
  *    the due time taken from the task id (`ct:<due ms>:…`);
  *  - lateness = event timestamp − due time: p50 / p99 / max, for "launched" (STAGING) and "started"
  *    (RUNNING, the figure the issue asks for); also "sent", Chronos' own part (it sent the accept), from
  *    its run records;
+ *  - with launch ahead (Chronos `--launch-ahead-seconds`, default 5) tasks are on their agents before
+ *    the due time: "prepared" = TASK_STARTING − due; "began" = the command's own clock − due, read from
+ *    the sandboxes at the end;
  *  - missed = a (job, due time) with no started task; duplicated = one with more than one task started;
  *  - reference, measured in the same run: 1,000 × spawn('/bin/sh', ['-c', 'true']) at one instant on this
  *    machine, lateness of each spawn — the floor any scheduler on this machine starts from. Published:
@@ -22,7 +27,9 @@
  * each large tick, placement and accept with its timings.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { TaskEvent } from '@agora/contracts';
 import { CORE_COMPONENTS, chronosComponent } from '@agora/launcher';
 import { startTestCluster, httpRequest, waitFor, type TestCluster } from '@agora/testing';
@@ -83,11 +90,13 @@ async function main(): Promise<void> {
 
     // Observe every chronos task from the cluster's event stream.
     const staging = new Map<string, number>();
+    const starting = new Map<string, number>();
     const running = new Map<string, number>();
     const sub = bus.on(TaskEvent, TaskEvent.subject(), (m) => {
       const s = m.status;
       if (!s.taskId.startsWith('ct:')) return;
       if (s.state === 'TASK_STAGING' && !staging.has(s.taskId)) staging.set(s.taskId, s.timestamp * 1000);
+      if (s.state === 'TASK_STARTING' && !starting.has(s.taskId)) starting.set(s.taskId, s.timestamp * 1000);
       if (s.state === 'TASK_RUNNING' && !running.has(s.taskId)) running.set(s.taskId, s.timestamp * 1000);
     });
 
@@ -102,7 +111,7 @@ async function main(): Promise<void> {
           const i = next++;
           const r = await httpRequest(`${chronos}/v1/scheduler/iso8601`, {
             method: 'POST',
-            body: { name: `bench-${String(i).padStart(4, '0')}`, command: 'true', schedule, cpus: 0.01, mem: 4, disk: 0, retries: 0 },
+            body: { name: `bench-${String(i).padStart(4, '0')}`, command: PROBE, schedule, cpus: 0.01, mem: 4, disk: 0, retries: 0 },
             timeoutMs: 30_000,
           });
           if (r.status !== 204) throw new Error(`creating job ${i}: ${r.status} ${r.text}`);
@@ -154,6 +163,8 @@ async function main(): Promise<void> {
       for (const run of r.body?.runs ?? []) if (run.startedAt) sent.push(Date.parse(run.startedAt) - Date.parse(run.scheduledTime));
     }
     const notRun = await countNotRun(chronos, jobs);
+    const began = percentiles(commandBegan(c.agents.map((a) => a.workDir)));
+    const prepared = percentiles(lateOf(starting));
 
     const reference = percentiles(await spawnReference(jobs));
 
@@ -161,7 +172,9 @@ async function main(): Promise<void> {
     console.log(`${jobs} jobs × ${minutes} due times on ${agents} agents (${perAgent} each): ${jobs * minutes} runs expected`);
     console.log(`sent     (Chronos sent the accept − due, 1 job in ${Math.max(1, Math.floor(jobs / 100))}): ${fmt(percentiles(sent))}`);
     console.log(`launched (TASK_STAGING − due):                         ${fmt(launched)}`);
+    console.log(`prepared (TASK_STARTING − due, launch ahead):          ${fmt(prepared)}`);
     console.log(`started  (TASK_RUNNING − due):                         ${fmt(started)}`);
+    console.log(`began    (the command's own clock − due, ±10 ms):      ${fmt(began)}`);
     perMinute.forEach((p, k) => console.log(`  minute ${k + 1}: started ${fmt(p)}`));
     console.log(`missed: ${missed}, duplicated: ${duplicated}; Chronos records missed/skipped: ${notRun}`);
     console.log(`reference: ${jobs} × spawn('/bin/sh -c true') at one instant, lateness of each spawn: ${fmt(reference)}`);
@@ -170,6 +183,29 @@ async function main(): Promise<void> {
   } finally {
     await c?.stop();
   }
+}
+
+/** The jobs' command: builtins only; prints the uptime (s, 2 decimals) at which it began. */
+const PROBE = 'read -r u _ </proc/uptime; echo $u';
+
+/** For every chronos task's sandbox: the instant its command began (from PROBE's output) − its due time. */
+function commandBegan(agentDirs: readonly string[]): number[] {
+  // uptime → epoch ms, measured now (same 10 ms resolution as the probe)
+  const bootMs = Date.now() - Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+  const out: number[] = [];
+  for (const dir of agentDirs) {
+    const root = path.join(dir, 'sandboxes');
+    if (!fs.existsSync(root)) continue;
+    for (const fw of fs.readdirSync(root)) {
+      for (const task of fs.readdirSync(path.join(root, fw))) {
+        if (!task.startsWith('ct:')) continue;
+        const text = fs.readFileSync(path.join(root, fw, task, 'stdout'), 'utf8').trim();
+        const u = Number(text.split('\n')[0]);
+        if (text && Number.isFinite(u)) out.push(bootMs + u * 1000 - Number(task.split(':')[1]));
+      }
+    }
+  }
+  return out;
 }
 
 /** `ct:<due ms>:<attempt>:<job>:<trigger>` → `<job>@<due ms>`: the run a task belongs to. */

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { SERVICE_NAMES } from '@agora/contracts';
+import { SERVICE_NAMES, TaskEvent } from '@agora/contracts';
 import { ConsulClient } from '@agora/consul';
 import { CORE_COMPONENTS, chronosComponent } from '@agora/launcher';
 import { startTestCluster, waitFor, type TestCluster } from '@agora/testing';
@@ -133,6 +133,35 @@ describe('Chronos end to end', () => {
       assert.ok(late >= 0 && late < 1500, `started ${late} ms after its time`);
       assert.equal(await sandboxFile(r), `run ${ms(r.scheduledTime)} of every2s\n`);
     }
+  });
+
+  test('launch ahead: the task waits on its agent before its time, and the command starts on time', async () => {
+    assert.ok(c);
+    const bus = await c.bus();
+    const seen: Array<{ taskId: string; state: string; at: number }> = [];
+    const sub = bus.on(TaskEvent, TaskEvent.subject(), (m) => {
+      if (m.status.taskId.includes(':ahead:')) seen.push({ taskId: m.status.taskId, state: m.status.state, at: m.status.timestamp * 1000 });
+    });
+    try {
+      // within --launch-ahead-seconds (5) of its time when saved: decided and launched at once
+      const start = secondFromNow(3500);
+      await api.save({ name: 'ahead', command: 'date +%s.%N', schedule: `R1/${iso(start)}/PT1M`, cpus: 0.05, mem: 16 });
+      const [r] = await api.waitRuns('ahead', (rs) => rs[0]?.status === 'succeeded', 'the run to succeed', 20_000);
+      assert.ok(r);
+      assert.equal(r.scheduledTime, iso(start));
+      assert.equal(r.startedAt, iso(start), 'the run starts at its scheduled time, not when it was launched');
+      const starting = seen.find((e) => e.state === 'TASK_STARTING');
+      const running = seen.find((e) => e.state === 'TASK_RUNNING');
+      assert.ok(starting && running, JSON.stringify(seen));
+      assert.ok(starting.at < start - 1000, `on its agent ${start - starting.at} ms before its time`);
+      assert.ok(Math.abs(running.at - start) < 300, `TASK_RUNNING ${running.at - start} ms after its time`);
+      const began = Number((await sandboxFile(r)).trim()) * 1000;
+      assert.ok(began >= start && began - start < 300, `the command began ${began - start} ms after its time`);
+      assert.equal(new Set(seen.map((e) => e.taskId)).size, 1, 'one task');
+    } finally {
+      sub.unsubscribe();
+    }
+    await api.ok('DELETE', '/job/ahead');
   });
 
   test('a chain A → B → C runs in order, and C waits for both of its parents', async () => {

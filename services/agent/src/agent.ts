@@ -272,6 +272,10 @@ export class AgentCore {
     rec.deadlineTimer = undefined;
     if (rec.startTimer) clearTimeout(rec.startTimer);
     rec.startTimer = undefined;
+    // launch ahead: a command that began at startAt and ended before our timer ran still gets its RUNNING
+    if (rec.state === 'TASK_STARTING' && !rec.kill && rec.task.startAt !== undefined && Date.now() >= rec.task.startAt) {
+      this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
+    }
     rec.ended = true;
     const f = finalStateOf({ ...t, maxCompletionSeconds: rec.task.maxCompletionTimeSeconds });
     this.opts.log.debug({ taskId: rec.task.taskId, state: f.state, message: f.message }, 'task ended');

@@ -32,6 +32,7 @@ import {
 import type { ChronosStore } from '../state/chronos-store';
 import { AgentDirectory } from './agent-directory';
 import { FrameworkLink } from './framework-link';
+import { notBeforeDue } from './launch-ahead';
 import type { LeaderState } from './leader-state';
 import { Serial } from './serial';
 import { TaskLauncher } from './task-launcher';
@@ -345,7 +346,7 @@ export class ChronosScheduler {
       let next = run;
       // TASK_STARTING (launch ahead) means created and waiting: the run started when RUNNING comes
       if (s.state === 'TASK_RUNNING') next = recordRunning(run, { taskId: s.taskId, at, ...(s.agentId ? { agentId: s.agentId } : {}) });
-      else if (run.status === 'pending' && s.agentId) next = recordLaunched(run, { taskId: s.taskId, agentId: s.agentId, at });
+      else if (run.status === 'pending' && s.agentId) next = recordLaunched(run, { taskId: s.taskId, agentId: s.agentId, at: notBeforeDue(run, at) });
       if (next !== run) {
         this.state.setRun(next);
         writes.push(this.store.putRun(next));

@@ -5,6 +5,7 @@ import { chronosTaskSpec, parseTaskId, recordLaunched, recordLocation, type RunR
 import type { ChronosStore } from '../state/chronos-store';
 import type { AgentDirectory } from './agent-directory';
 import { assignToOffers, type Placeable } from './assign-offers';
+import { notBeforeDue, startAtFor } from './launch-ahead';
 import type { LeaderState } from './leader-state';
 import type { Serial } from './serial';
 
@@ -173,9 +174,7 @@ export class TaskLauncher {
           if (!run || !job) continue;
           const { ask: _ask, ...spec } = chronosTaskSpec(job, run);
           // launched ahead of its due time (or still before it): the agent holds the command until then
-          const due = Date.parse(run.scheduledTime);
-          const startAt = run.trigger === 'schedule' && run.attempt === 1 && due > Date.now() ? { startAt: due } : {};
-          tasks.push({ ...spec, ...startAt, agentId: p.offer.agentId, resources: t.resources });
+          tasks.push({ ...spec, ...startAtFor(run, Date.now()), agentId: p.offer.agentId, resources: t.resources });
           this.launchable.delete(t.key);
           this.inFlight.add(t.key);
         }
@@ -211,7 +210,7 @@ export class TaskLauncher {
     this.inFlight.delete(runKey);
     const active = this.d.state.activeRun(runKey);
     let updated: RunRecord | undefined;
-    if (active && active.taskId === taskId) updated = recordLaunched(active, { taskId, agentId, at, location });
+    if (active && active.taskId === taskId) updated = recordLaunched(active, { taskId, agentId, at: notBeforeDue(active, at), location });
     else {
       const run = active ?? this.d.state.runsOf(runKey.slice(0, runKey.indexOf('@'))).find((r) => r.runKey === runKey);
       const attempt = run?.attempts.find((a) => a.taskId === taskId);

@@ -32,6 +32,17 @@ function writeStatus(file: string, status: number): void {
   }
 }
 
+/**
+ * Launch ahead: the wrapper's $1, the instant to start at as /proc/uptime in centiseconds (rounded up),
+ * 0 when past (the same arithmetic as wrapper-script.ts' uptimeCentiseconds, which this file cannot import).
+ */
+function startArg(atMs: number): number {
+  const now = Date.now();
+  if (!(atMs > now)) return 0;
+  const up = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  return Number.isFinite(up) ? Math.ceil(up * 100 + (atMs - now) / 10) : 0;
+}
+
 function maybeExit(): void {
   if (!process.connected && live.size === 0) process.exit(0);
 }
@@ -39,7 +50,7 @@ function maybeExit(): void {
 function handle(req: SpawnRequest): void {
   try {
     for (const f of req.clean) fs.rmSync(path.join(req.dir, f), { force: true });
-    const args = req.delayUntil === undefined ? req.args : [...req.args, String(Math.max(0, (req.delayUntil - Date.now()) / 1000).toFixed(3)).replace(/^0\.000$/, '0')];
+    const args = req.delayUntil === undefined ? req.args : [...req.args, String(startArg(req.delayUntil))];
     const child = spawn(req.file, args, { cwd: req.dir, env: req.env, detached: true, stdio: 'ignore' });
     child.on('error', (e) => {
       if (child.pid === undefined) send({ t: 'spawn-error', id: req.id, error: e.message });

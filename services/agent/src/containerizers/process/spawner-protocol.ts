@@ -16,8 +16,8 @@ export interface SpawnRequest {
   args: string[];
   env: Record<string, string>;
   /**
-   * Launch ahead (epoch ms): the spawner appends the seconds left until then (fractional, "0" when
-   * past) to `args`, computed as it spawns, so the wait the wrapper sleeps is measured from its fork.
+   * Launch ahead (epoch ms): the spawner appends this instant to `args` as a /proc/uptime reading in
+   * centiseconds ("0" when past); the wrapper sleeps until then, measuring what is left itself.
    */
   delayUntil?: number;
 }

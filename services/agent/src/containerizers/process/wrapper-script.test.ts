@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CommandSchema } from '@agora/contracts';
-import { commandLine, DELAYED_ARGV0, EXIT_STATUS_FILE, shellQuote, wrapperScript } from './wrapper-script';
+import { commandLine, DELAYED_ARGV0, EXIT_STATUS_FILE, shellQuote, uptimeCentiseconds, wrapperScript } from './wrapper-script';
 
 const sh = (script: string, cwd?: string) => spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', cwd });
 const cmd = (c: Record<string, unknown>) => CommandSchema.parse(c);
@@ -105,14 +105,18 @@ describe('wrapperScript', () => {
   test('delayed (launch ahead): waits $1 seconds, then runs the command with no positional parameters', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
     try {
-      const script = wrapperScript(`eval ${shellQuote('echo "$0|$#|$1"; exit 4')}`, dir, [], { delayed: true });
+      const script = wrapperScript(`eval ${shellQuote('echo "$0|$#|$1|${u-unset}|${r-unset}"; exit 4')}`, dir, [], { delayed: true });
       const t0 = Date.now();
-      const r = spawnSync('/bin/sh', ['-c', script, DELAYED_ARGV0, '0.300'], { encoding: 'utf8', cwd: dir });
+      const at = uptimeCentiseconds(t0 + 300, t0, fs.readFileSync('/proc/uptime', 'utf8'));
+      const r = spawnSync('/bin/sh', ['-c', script, DELAYED_ARGV0, String(at)], { encoding: 'utf8', cwd: dir });
       assert.equal(r.status, 4);
-      assert.ok(Date.now() - t0 >= 300, 'waited');
+      const waited = Date.now() - t0;
+      assert.ok(waited >= 290 && waited < 600, `waited ${waited} ms`);
+      assert.equal(uptimeCentiseconds(t0 - 1, t0, '100.00 5.00'), 0);
+      assert.equal(uptimeCentiseconds(t0 + 1234, t0, '100.00 5.00'), 10124);
       const plain = spawnSync('/bin/sh', ['-c', script, DELAYED_ARGV0, '0'], { encoding: 'utf8', cwd: dir });
       assert.equal(plain.status, 4);
-      assert.equal(fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), '/bin/sh|0|\n/bin/sh|0|\n');
+      assert.equal(fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), '/bin/sh|0||unset|unset\n/bin/sh|0||unset|unset\n');
       assert.equal(sh(`echo "$0|$#|$1"`).stdout, '/bin/sh|0|\n', 'the same as an undelayed wrapper sees');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import type { Command } from '@agora/contracts';
 
 /**
- * $0 of a delayed wrapper (`sh -c script $0 $1`): what /bin/sh gets without extra arguments, so the
+ * $0 of a delayed wrapper (`sh -c script $0 $1`, $1 from `uptimeCentiseconds`): what /bin/sh gets without extra arguments, so the
  * command sees the same $0 either way.
  */
 export const DELAYED_ARGV0 = '/bin/sh';
@@ -52,9 +52,23 @@ export function wrapperScript(commandLine: string, sandbox: string, cgroupProcsF
   // field 4 of /proc/$$/stat is the current parent; $PPID the one at start
   const record = `s=$?; read -r l < /proc/$$/stat; l=\${l##*) }; set -- $l; [ "$2" = "$PPID" ] || echo $s > ${shellQuote(`${sandbox}/${EXIT_STATUS_FILE}`)}; exit $s`;
   lines.push(`trap ${shellQuote(record)} EXIT`);
-  // launch ahead: $1 is the seconds to wait (see DELAYED_ARGV0); then the positional parameters are
-  // cleared so the command sees the same (empty) ones as without it
-  if (opts.delayed) lines.push(`[ "$1" = 0 ] || sleep "$1"; set --`);
+  // Launch ahead: $1 is the instant to start at, as /proc/uptime in centiseconds (0: at once). The time
+  // left is measured here, just before `sleep`, not when the wrapper was forked: amid a burst of launches
+  // a shell may get to this line seconds after its fork. Builtins only, besides the sleep itself. Then
+  // its variables and the positional parameters are cleared so the command sees the same as without it.
+  if (opts.delayed) {
+    lines.push(`read -r u _ </proc/uptime; u=\${u%.*}\${u#*.}; r=$(($1 - u)); [ "$r" -le 0 ] || sleep $((r / 100)).$((r % 100 / 10))$((r % 10)); unset u r; set --`);
+  }
   lines.push(commandLine);
   return lines.join('\n');
+}
+
+/**
+ * `atMs` (epoch ms) as the /proc/uptime reading (in centiseconds, rounded up) a delayed wrapper waits
+ * for; 0 when it is not in the future.
+ */
+export function uptimeCentiseconds(atMs: number, nowMs: number, uptimeText: string): number {
+  const up = Number(uptimeText.split(' ')[0]);
+  if (!(atMs > nowMs) || !Number.isFinite(up)) return 0;
+  return Math.ceil(up * 100 + (atMs - nowMs) / 10);
 }
