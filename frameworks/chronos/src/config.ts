@@ -1,5 +1,5 @@
+import { httpUrlError, ipv4Error, logLevelError, natsUrlError, readFlags } from '@agora/service';
 import { DEFAULT_PORTS } from '@agora/contracts';
-import { LOG_LEVELS } from '@agora/logging';
 
 export interface ChronosConfig {
   nats: string;
@@ -30,29 +30,23 @@ const FLAGS = ['nats', 'consul', 'ip', 'port', 'hostname', 'log-level', 'tick-ms
 
 /** Parses `--flag value` / `--flag=value`. Returns the config or a message for stderr (the caller exits 2). */
 export function parseChronosFlags(argv: readonly string[], defaultHostname: string): ChronosConfig | { error: string } {
-  const raw = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') return { error: USAGE };
-    if (!arg.startsWith('--')) return { error: `unexpected argument "${arg}"\n${USAGE}` };
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!(FLAGS as readonly string[]).includes(name)) return { error: `unknown flag --${name}\n${USAGE}` };
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) return { error: `--${name} needs a value` };
-    raw.set(name, value);
-  }
+  const raw = readFlags(argv, FLAGS, USAGE);
+  if (!(raw instanceof Map)) return raw;
   for (const required of ['nats', 'consul']) if (!raw.get(required)) return { error: `--${required} is required\n${USAGE}` };
   const nats = raw.get('nats') ?? '';
   const consul = raw.get('consul') ?? '';
-  if (!/^nats:\/\/\S+$/.test(nats) && !/^[^\s:/]+:\d+$/.test(nats)) return { error: `--nats must be a nats:// URL, got "${nats}"` };
-  if (!/^https?:\/\/\S+$/.test(consul)) return { error: `--consul must be an http(s):// URL, got "${consul}"` };
+  const natsError = natsUrlError(nats);
+  if (natsError) return { error: natsError };
+  const consulError = httpUrlError('consul', consul);
+  if (consulError) return { error: consulError };
   const ip = raw.get('ip') ?? '127.0.0.1';
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip) || ip.split('.').some((o) => Number(o) > 255)) return { error: `--ip must be an IPv4 address, got "${ip}"` };
+  const ipError = ipv4Error('ip', ip);
+  if (ipError) return { error: ipError };
   const port = Number(raw.get('port') ?? DEFAULT_PORTS.chronos);
   if (!Number.isInteger(port) || port < 1 || port > 65535) return { error: `--port must be an integer in 1..65535, got "${raw.get('port') ?? ''}"` };
   const logLevel = raw.get('log-level') ?? process.env.AGORA_LOG_LEVEL ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
+  const levelError = logLevelError(logLevel);
+  if (levelError) return { error: levelError };
 
   const positive = (flag: string, def: number, max: number): number | { error: string } => {
     const text = raw.get(flag);

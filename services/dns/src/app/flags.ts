@@ -1,4 +1,4 @@
-import { LOG_LEVELS } from '@agora/logging';
+import { httpUrlError, logLevelError, natsUrlError, parsePort, readFlags } from '@agora/service';
 import { isIp, parseUpstream } from '../server/upstream-address';
 
 /** The DNS server's command line. Flags given override the config file's values. */
@@ -33,31 +33,17 @@ const FLAGS = ['nats', 'consul', 'config', 'ip', 'port', 'http-port', 'domain', 
 /** More workers than this only adds memory and NATS load: each keeps its own copy of the cluster. */
 export const MAX_WORKERS = 16;
 
-function port(name: string, v: string): number | string {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || n < 1 || n > 65535) return `--${name} must be an integer in 1..65535, got "${v}"`;
-  return n;
-}
-
 /** Parses `--flag value` / `--flag=value`. Returns the flags or a message for stderr (the caller exits 2). */
 export function parseDnsFlags(argv: readonly string[]): DnsFlags | { error: string } {
-  const raw = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') return { error: USAGE };
-    if (!arg.startsWith('--')) return { error: `unexpected argument "${arg}"\n${USAGE}` };
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (!(FLAGS as readonly string[]).includes(name)) return { error: `unknown flag --${name}\n${USAGE}` };
-    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) return { error: `--${name} needs a value` };
-    raw.set(name, value);
-  }
+  const raw = readFlags(argv, FLAGS, USAGE);
+  if (!(raw instanceof Map)) return raw;
   const nats = raw.get('nats');
   if (!nats) return { error: `--nats is required\n${USAGE}` };
-  if (!/^nats:\/\/\S+$/.test(nats) && !/^[^\s:/]+:\d+$/.test(nats)) return { error: `--nats must be a nats:// URL, got "${nats}"` };
+  const natsError = natsUrlError(nats);
+  if (natsError) return { error: natsError };
   const flags: DnsFlags = { nats, logLevel: raw.get('log-level') ?? process.env.AGORA_LOG_LEVEL ?? 'info', workers: 1 };
-  if (!(LOG_LEVELS as readonly string[]).includes(flags.logLevel)) return { error: `--log-level must be one of ${LOG_LEVELS.join(', ')}` };
+  const levelError = logLevelError(flags.logLevel);
+  if (levelError) return { error: levelError };
 
   const workers = raw.get('workers');
   if (workers !== undefined) {
@@ -67,7 +53,8 @@ export function parseDnsFlags(argv: readonly string[]): DnsFlags | { error: stri
   }
   const consul = raw.get('consul');
   if (consul !== undefined) {
-    if (!/^https?:\/\/\S+$/.test(consul)) return { error: `--consul must be an http(s):// URL, got "${consul}"` };
+    const consulError = httpUrlError('consul', consul);
+    if (consulError) return { error: consulError };
     flags.consul = consul;
   }
   const config = raw.get('config');
@@ -80,7 +67,7 @@ export function parseDnsFlags(argv: readonly string[]): DnsFlags | { error: stri
   for (const [name, key] of [['port', 'port'], ['http-port', 'httpPort']] as const) {
     const v = raw.get(name);
     if (v === undefined) continue;
-    const p = port(name, v);
+    const p = parsePort(name, v);
     if (typeof p === 'string') return { error: p };
     flags[key] = p;
   }
