@@ -28,6 +28,8 @@ import {
   stampVersion,
   validateTree,
   type AppDefinition,
+  type AppUpdateResult,
+  type ValidationFailure,
   type DeadlineVerdict,
   type DeploymentPlan,
   type Group,
@@ -124,30 +126,35 @@ export class MarathonOperations {
       }
       const current = this.model.app(appId);
       const r = applyAppUpdate(current, raw, { id: appId, now, partial: opts.partial, allowCreate: opts.allowCreate });
-      let next: AppDefinition;
-      switch (r.kind) {
-        case 'invalid':
-          throw unprocessable(r.error);
-        case 'not-found':
-          throw unknownApp(appId);
-        case 'rollback': {
-          const old = this.model.versions.get(appId)?.get(r.version);
-          if (!old || !current) throw unknownApp(appId, r.version);
-          next = stampVersion({ ...old, version: now }, current, now);
-          break;
-        }
-        case 'create':
-          next = r.app;
-          break;
-        case 'update':
-          next = stampVersion(keepServicePorts(r.app, current), current, now);
-          break;
-      }
+      const next = this.nextApp(r, appId, current, now, (e) => e);
       if (!current && findGroup(this.model.root, appId)?.id === appId) throw new ApiError(409, { message: `A group with id [${appId}] already exists.` });
       this.events.publish('api_post_event', { ...caller, appDefinition: appToJson(next) });
       const plan = await this.deploy(putApp(this.model.root, next), now, { force: opts.force });
       return { plan, created: current === undefined, app: this.model.app(appId) ?? next };
     });
+  }
+
+  /**
+   * The app an update leads to: the new definition, the stored version a rollback names (stamped as a new
+   * version), or the API error. `relocate` places validation errors in the request body (bulk updates
+   * prefix the array index).
+   */
+  private nextApp(r: AppUpdateResult, appId: string, current: AppDefinition | undefined, now: string, relocate: (e: ValidationFailure) => ValidationFailure): AppDefinition {
+    switch (r.kind) {
+      case 'invalid':
+        throw unprocessable(relocate(r.error));
+      case 'not-found':
+        throw unknownApp(appId);
+      case 'rollback': {
+        const old = this.model.versions.get(appId)?.get(r.version);
+        if (!old || !current) throw unknownApp(appId, r.version);
+        return stampVersion({ ...old, version: now }, current, now);
+      }
+      case 'create':
+        return r.app;
+      case 'update':
+        return stampVersion(keepServicePorts(r.app, current), current, now);
+    }
   }
 
   /**
@@ -168,25 +175,10 @@ export class MarathonOperations {
         seen.add(appId);
         const current = findApp(root, appId);
         const r = applyAppUpdate(current, body, { id: appId, now, partial: opts.partial, allowCreate: opts.allowCreate });
-        let next: AppDefinition;
-        switch (r.kind) {
-          case 'invalid':
-            throw unprocessable({ message: r.error.message, details: r.error.details.map((d) => ({ path: `/(${i})${d.path === '/' ? '' : d.path}`, errors: d.errors })) });
-          case 'not-found':
-            throw unknownApp(appId);
-          case 'rollback': {
-            const old = this.model.versions.get(appId)?.get(r.version);
-            if (!old || !current) throw unknownApp(appId, r.version);
-            next = stampVersion({ ...old, version: now }, current, now);
-            break;
-          }
-          case 'create':
-            next = r.app;
-            break;
-          case 'update':
-            next = stampVersion(keepServicePorts(r.app, current), current, now);
-            break;
-        }
+        const next = this.nextApp(r, appId, current, now, (e) => ({
+          message: e.message,
+          details: e.details.map((d) => ({ path: `/(${i})${d.path === '/' ? '' : d.path}`, errors: d.errors })),
+        }));
         this.events.publish('api_post_event', { ...caller, appDefinition: appToJson(next) });
         root = putApp(root, next);
       }
