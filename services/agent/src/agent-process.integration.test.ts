@@ -383,6 +383,33 @@ describe('agent with the process containerizer (real nats-server, real processes
     await waitFor('after-spawner finished', () => master.last('after-spawner')?.state === 'TASK_FINISHED');
   });
 
+  test('startAt: tasks due at one instant are released together; a spawner crash meanwhile leaves them on their own clock', async () => {
+    const together = Date.now() + 1500;
+    await master.launch({ taskId: 'ahead-a', startAt: together, command: { value: 'date +%s.%N' } });
+    await master.launch({ taskId: 'ahead-b', startAt: together, command: { value: 'date +%s.%N' } });
+    const orphanedAt = Date.now() + 2500;
+    await master.launch({ taskId: 'ahead-orphan', startAt: orphanedAt, command: { value: 'date +%s.%N' } });
+    await waitFor('all starting', () => ['ahead-a', 'ahead-b', 'ahead-orphan'].every((t) => master.last(t)?.state === 'TASK_STARTING'));
+    await waitFor('a and b finished', () => ['ahead-a', 'ahead-b'].every((t) => master.last(t)?.state === 'TASK_FINISHED'));
+    const sandboxes = path.join(fs.realpathSync(workDir), 'sandboxes', FW);
+    for (const t of ['ahead-a', 'ahead-b']) {
+      const began = Number(fs.readFileSync(path.join(sandboxes, t, 'stdout'), 'utf8')) * 1000;
+      assert.ok(began >= together && began - together < 300, `${t} began ${began - together} ms after startAt`);
+      assert.deepEqual(master.statesOf(t), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
+    }
+    assert.deepEqual(fs.readdirSync(sandboxes + '/ahead-a').filter((f) => f.startsWith('.agora-wake')), [], 'the FIFO behind the wake-up pipe is gone');
+    // the spawner dies before ahead-orphan is due: its wrapper still starts the command on time
+    const children = fs.readFileSync(`/proc/${agent!.pid}/task/${agent!.pid}/children`, 'utf8').trim().split(/\s+/).map(Number);
+    for (const pid of children) if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('spawner-main')) process.kill(pid, 'SIGKILL');
+    assert.equal(master.last('ahead-orphan')?.state, 'TASK_STARTING');
+    await waitFor('ahead-orphan finished', () => master.last('ahead-orphan')?.state === 'TASK_FINISHED');
+    const began = Number(fs.readFileSync(path.join(sandboxes, 'ahead-orphan', 'stdout'), 'utf8')) * 1000;
+    assert.ok(began >= orphanedAt && began - orphanedAt < 300, `ahead-orphan began ${began - orphanedAt} ms after startAt`);
+    assert.deepEqual(master.statesOf('ahead-orphan'), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
+    const running = master.updates.find((u) => u.taskId === 'ahead-orphan' && u.state === 'TASK_RUNNING');
+    assert.ok(running && Math.abs(running.timestamp * 1000 - orphanedAt) < 300, 'RUNNING reported at startAt');
+  });
+
   test('--no-kill-tasks-on-exit: tasks outlive a stopping agent and the next start re-adopts them', async () => {
     agent!.kill('SIGTERM');
     assert.equal(await exited(agent!), 0);

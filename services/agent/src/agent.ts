@@ -206,14 +206,14 @@ export class AgentCore {
           running: () => {
             if (rec.ended) return;
             if (startAt !== undefined && startAt > Date.now()) {
-              // created and waiting in its wrapper: RUNNING when the command starts
+              // created and waiting in its wrapper: RUNNING when the spawner lets the command go
               this.setStatus(rec, { state: 'TASK_STARTING', source: 'SOURCE_EXECUTOR' });
-              this.armStart(rec, startAt);
               return;
             }
             this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
             this.armDeadline(rec);
           },
+          released: () => this.commandReleased(rec),
           failed: (message) => this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message),
         },
         startAt,
@@ -299,15 +299,17 @@ export class AgentCore {
     if (this.completed.length > MAX_COMPLETED) this.completed.splice(0, this.completed.length - MAX_COMPLETED);
   }
 
-  /** Launch ahead: at `startAt` the wrapper runs the command; say so (unless it ended or is being killed). */
+  /** Launch ahead: the task's command was let go (or, for a recovered task, its startAt came). */
+  private commandReleased(rec: TaskRecord): void {
+    rec.startTimer = undefined;
+    if (rec.ended || rec.kill || rec.state !== 'TASK_STARTING' || this.shuttingDown) return;
+    this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
+    this.armDeadline(rec);
+  }
+
+  /** Launch ahead, recovered task: its wrapper (no longer ours to release) starts the command at `startAt`. */
   private armStart(rec: TaskRecord, startAt: number): void {
-    const fire = (): void => {
-      rec.startTimer = undefined;
-      if (rec.ended || rec.kill || rec.state !== 'TASK_STARTING' || this.shuttingDown) return;
-      this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
-      this.armDeadline(rec);
-    };
-    rec.startTimer = setTimeout(fire, Math.max(0, startAt - Date.now()));
+    rec.startTimer = setTimeout(() => this.commandReleased(rec), Math.max(0, startAt - Date.now()));
     rec.startTimer.unref();
   }
 

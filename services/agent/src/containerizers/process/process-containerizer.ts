@@ -57,9 +57,11 @@ export class ProcessContainerizer {
    * Starts the task: sandbox, cgroups and the wrapper process (forked by the spawner). `running` is
    * called once it has a pid, `failed` if it could not be started. Throws LaunchError for what is
    * wrong before anything is started. With `startAt` (epoch ms, launch ahead) the wrapper waits until
-   * then before it runs the command; `running` still means "has a pid".
+   * then before it runs the command; `running` still means "has a pid", `released` is called when the
+   * command is let go (by the spawner; at `startAt` by a timer here if the spawner died meanwhile, as
+   * the wrapper then keeps time itself).
    */
-  launch(rec: TaskRecord, agentId: string, cb: { running: () => void; failed: (message: string) => void }, startAt?: number): void {
+  launch(rec: TaskRecord, agentId: string, cb: { running: () => void; failed: (message: string) => void; released: () => void }, startAt?: number): void {
     const line = commandLine(rec.task.command);
     if (typeof line !== 'string') throw new LaunchError(line.error);
     const sandbox = rec.sandbox;
@@ -74,6 +76,7 @@ export class ProcessContainerizer {
       startAt === undefined
         ? { ...base, args: ['-c', wrapperScript(line, sandbox, cg.procsFiles)] }
         : { ...base, args: ['-c', wrapperScript(line, sandbox, cg.procsFiles, { delayed: true }), DELAYED_ARGV0], delayUntil: startAt };
+    let released = false;
     this.spawner.spawn(
       req,
       {
@@ -90,7 +93,14 @@ export class ProcessContainerizer {
           cb.failed(`could not start the task process: ${error}`);
         },
         exited: (code, signal) => this.processGone(rec, signal ? { signal } : { exitCode: code ?? undefined }),
-        orphaned: () => this.adopt(rec),
+        released: () => {
+          released = true;
+          cb.released();
+        },
+        orphaned: () => {
+          this.adopt(rec);
+          if (startAt !== undefined && !released) setTimeout(() => !rec.ended && cb.released(), Math.max(0, startAt - Date.now())).unref();
+        },
       },
     );
   }

@@ -7,6 +7,8 @@ export interface SpawnHandlers {
   spawned: (pid: number) => void;
   failed: (error: string) => void;
   exited: (code: number | null, signal: string | null) => void;
+  /** Launch ahead: the spawner woke the delayed wrapper (its command starts now). */
+  released?: () => void;
   /** The spawner died: this task's exit will not be reported by it (it must be watched otherwise). */
   orphaned: () => void;
 }
@@ -56,6 +58,10 @@ export class SpawnerClient {
   }
 
   private onMessage(m: SpawnerMessage): void {
+    if (m.t === 'released') {
+      for (const id of m.ids) this.pending.get(id)?.released?.();
+      return;
+    }
     const h = this.pending.get(m.id);
     if (!h) return;
     if (m.t === 'spawned') {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -43,6 +43,65 @@ function startArg(atMs: number): number {
   return Number.isFinite(up) ? Math.ceil(up * 100 + (atMs - now) / 10) : 0;
 }
 
+/**
+ * Launch ahead: wrappers due at one instant share one pipe (fd 3 in each) and are woken together by one
+ * write of a line per wrapper — far cheaper at the due instant than a sleeping process per wrapper or a
+ * write per wrapper. A group is kept well below the 64 KiB a pipe holds, so that write never blocks.
+ */
+interface WakeGroup {
+  at: number;
+  readFd: number;
+  writeFd: number;
+  ids: number[];
+  timer: NodeJS.Timeout;
+}
+const GROUP_MAX = 16_384;
+const wakeGroups = new Map<number, WakeGroup>();
+let fifoSeq = 0;
+
+/**
+ * The wake-up group for `at` with room for one more wrapper; a new one gets a pipe, made through a FIFO
+ * in `dir`. Undefined if no pipe can be made.
+ */
+function wakeGroup(at: number, dir: string): WakeGroup | undefined {
+  const g = wakeGroups.get(at);
+  if (g && g.ids.length < GROUP_MAX) return g;
+  if (g) wakeGroups.delete(at); // full: it keeps its timer; later wrappers for `at` get a new group
+  // Node has no pipe(): a FIFO opened at both ends and unlinked at once is one
+  const fifo = path.join(dir, `.agora-wake-${process.pid}-${++fifoSeq}`);
+  const fds: number[] = [];
+  try {
+    execFileSync('mkfifo', ['-m', '600', fifo], { stdio: 'ignore' });
+    fds.push(fs.openSync(fifo, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK)); // lets the writer open
+    fds.push(fs.openSync(fifo, fs.constants.O_WRONLY));
+    fds.push(fs.openSync(fifo, fs.constants.O_RDONLY)); // blocking reads, for the wrappers
+  } catch {
+    for (const fd of fds) fs.closeSync(fd);
+    return undefined;
+  } finally {
+    fs.rmSync(fifo, { force: true });
+  }
+  const [probe, writeFd, readFd] = fds as [number, number, number];
+  fs.closeSync(probe);
+  const group: WakeGroup = { at, readFd, writeFd, ids: [], timer: setTimeout(() => release(group), Math.max(0, at - Date.now())) };
+  wakeGroups.set(at, group);
+  return group;
+}
+
+/** Wakes every wrapper of the group (a line each) and tells the agent. */
+function release(g: WakeGroup): void {
+  clearTimeout(g.timer);
+  if (wakeGroups.get(g.at) === g) wakeGroups.delete(g.at);
+  try {
+    fs.writeSync(g.writeFd, '\n'.repeat(g.ids.length));
+  } catch {
+    // cannot happen with a pipe we hold both ends of; the wrappers would then wait on their own clock
+  }
+  fs.closeSync(g.writeFd);
+  fs.closeSync(g.readFd);
+  if (g.ids.length > 0) send({ t: 'released', ids: g.ids });
+}
+
 function maybeExit(): void {
   if (!process.connected && live.size === 0) process.exit(0);
 }
@@ -50,13 +109,17 @@ function maybeExit(): void {
 function handle(req: SpawnRequest): void {
   try {
     for (const f of req.clean) fs.rmSync(path.join(req.dir, f), { force: true });
-    const args = req.delayUntil === undefined ? req.args : [...req.args, String(startArg(req.delayUntil))];
-    const child = spawn(req.file, args, { cwd: req.dir, env: req.env, detached: true, stdio: 'ignore' });
+    const at = req.delayUntil === undefined ? 0 : startArg(req.delayUntil);
+    const group = req.delayUntil !== undefined && at > 0 ? wakeGroup(req.delayUntil, req.dir) : undefined; // none: the wrapper keeps time itself
+    const args = req.delayUntil === undefined ? req.args : [...req.args, String(at)];
+    const stdio: StdioOptions = group ? ['ignore', 'ignore', 'ignore', group.readFd] : 'ignore';
+    const child = spawn(req.file, args, { cwd: req.dir, env: req.env, detached: true, stdio });
     child.on('error', (e) => {
       if (child.pid === undefined) send({ t: 'spawn-error', id: req.id, error: e.message });
     });
     if (child.pid === undefined) return; // 'error' follows and reports it
     const pid = child.pid;
+    group?.ids.push(req.id);
     live.set(pid, req.statusFile);
     child.on('exit', (code, signal) => {
       live.delete(pid);

@@ -17,7 +17,10 @@ export interface SpawnRequest {
   env: Record<string, string>;
   /**
    * Launch ahead (epoch ms): the spawner appends this instant to `args` as a /proc/uptime reading in
-   * centiseconds ("0" when past); the wrapper sleeps until then, measuring what is left itself.
+   * centiseconds ("0" when past) and gives the wrapper, as fd 3, the read end of the wake-up pipe it
+   * shares with every wrapper due at the same instant. At that instant the spawner writes a line per
+   * wrapper and reports `released`. Should the pipe end first (the spawner died) the wrapper waits out
+   * the time by itself.
    */
   delayUntil?: number;
 }
@@ -30,4 +33,6 @@ export interface ByeRequest {
 export type SpawnerMessage =
   | { t: 'spawned'; id: number; pid: number }
   | { t: 'spawn-error'; id: number; error: string }
-  | { t: 'exit'; id: number; pid: number; code: number | null; signal: string | null };
+  | { t: 'exit'; id: number; pid: number; code: number | null; signal: string | null }
+  /** Launch ahead: these delayed wrappers were woken (their commands start now). */
+  | { t: 'released'; ids: number[] };

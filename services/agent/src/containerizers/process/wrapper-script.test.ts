@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -102,21 +103,55 @@ describe('wrapperScript', () => {
     }
   });
 
-  test('delayed (launch ahead): waits $1 seconds, then runs the command with no positional parameters', () => {
+  /** Runs a delayed wrapper due `dueInMs` from now with fd 3 a pipe; `wake` decides what reaches the pipe. */
+  const runDelayed = async (dir: string, dueInMs: number, wake: (pipe: NodeJS.WritableStream & { destroy(): void }) => void) => {
+    const script = wrapperScript(`eval ${shellQuote('echo "$0|$#|$1|${u-unset}|${r-unset}"; [ -e /dev/fd/3 ] && echo fd3-open; exit 4')}`, dir, [], { delayed: true });
+    const t0 = Date.now();
+    const at = uptimeCentiseconds(t0 + dueInMs, t0, fs.readFileSync('/proc/uptime', 'utf8'));
+    const child = spawn('/bin/sh', ['-c', script, DELAYED_ARGV0, String(at)], { cwd: dir, stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    const pipe = child.stdio[3] as unknown as NodeJS.WritableStream & { destroy(): void };
+    wake(pipe);
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return { code, waited: Date.now() - t0, out: fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), err: fs.readFileSync(path.join(dir, 'stderr'), 'utf8') };
+  };
+
+  test('delayed (launch ahead): a line on fd 3 starts the command at once, with no positional parameters and fd 3 closed', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
     try {
-      const script = wrapperScript(`eval ${shellQuote('echo "$0|$#|$1|${u-unset}|${r-unset}"; exit 4')}`, dir, [], { delayed: true });
+      const r = await runDelayed(dir, 5000, (pipe) => setTimeout(() => pipe.write('\n'), 150));
+      assert.equal(r.code, 4);
+      assert.ok(r.waited >= 140 && r.waited < 2000, `woken by the line, not the clock: ${r.waited} ms`);
+      assert.equal(r.out, '/bin/sh|0||unset|unset\n', 'the same as an undelayed wrapper sees');
+      assert.equal(r.err, '');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('delayed (launch ahead): when fd 3 ends without a line (the spawner died) the wrapper waits out $1 itself', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
+    try {
+      const r = await runDelayed(dir, 400, (pipe) => setTimeout(() => pipe.destroy(), 50));
+      assert.equal(r.code, 4);
+      assert.ok(r.waited >= 390 && r.waited < 1500, `waited ${r.waited} ms`);
+      assert.equal(r.out, '/bin/sh|0||unset|unset\n');
+      assert.equal(r.err, '');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('delayed (launch ahead): $1 = 0 runs at once without reading fd 3', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agora-wrapper-'));
+    try {
       const t0 = Date.now();
-      const at = uptimeCentiseconds(t0 + 300, t0, fs.readFileSync('/proc/uptime', 'utf8'));
-      const r = spawnSync('/bin/sh', ['-c', script, DELAYED_ARGV0, String(at)], { encoding: 'utf8', cwd: dir });
-      assert.equal(r.status, 4);
-      const waited = Date.now() - t0;
-      assert.ok(waited >= 290 && waited < 600, `waited ${waited} ms`);
       assert.equal(uptimeCentiseconds(t0 - 1, t0, '100.00 5.00'), 0);
       assert.equal(uptimeCentiseconds(t0 + 1234, t0, '100.00 5.00'), 10124);
+      const script = wrapperScript(`eval ${shellQuote('echo "$0|$#|$1"; exit 4')}`, dir, [], { delayed: true });
       const plain = spawnSync('/bin/sh', ['-c', script, DELAYED_ARGV0, '0'], { encoding: 'utf8', cwd: dir });
       assert.equal(plain.status, 4);
-      assert.equal(fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), '/bin/sh|0||unset|unset\n/bin/sh|0||unset|unset\n');
+      assert.equal(fs.readFileSync(path.join(dir, 'stdout'), 'utf8'), '/bin/sh|0|\n');
+      assert.equal(fs.readFileSync(path.join(dir, 'stderr'), 'utf8'), '');
       assert.equal(sh(`echo "$0|$#|$1"`).stdout, '/bin/sh|0|\n', 'the same as an undelayed wrapper sees');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import type { Command } from '@agora/contracts';
 
 /**
- * $0 of a delayed wrapper (`sh -c script $0 $1`, $1 from `uptimeCentiseconds`): what /bin/sh gets without extra arguments, so the
- * command sees the same $0 either way.
+ * $0 of a delayed wrapper (`sh -c script $0 $1`, $1 from `uptimeCentiseconds`, fd 3 the wake-up pipe):
+ * what /bin/sh gets without extra arguments, so the command sees the same $0 either way.
  */
 export const DELAYED_ARGV0 = '/bin/sh';
 
@@ -52,12 +52,17 @@ export function wrapperScript(commandLine: string, sandbox: string, cgroupProcsF
   // field 4 of /proc/$$/stat is the current parent; $PPID the one at start
   const record = `s=$?; read -r l < /proc/$$/stat; l=\${l##*) }; set -- $l; [ "$2" = "$PPID" ] || echo $s > ${shellQuote(`${sandbox}/${EXIT_STATUS_FILE}`)}; exit $s`;
   lines.push(`trap ${shellQuote(record)} EXIT`);
-  // Launch ahead: $1 is the instant to start at, as /proc/uptime in centiseconds (0: at once). The time
-  // left is measured here, just before `sleep`, not when the wrapper was forked: amid a burst of launches
-  // a shell may get to this line seconds after its fork. Builtins only, besides the sleep itself. Then
-  // its variables and the positional parameters are cleared so the command sees the same as without it.
+  // Launch ahead: the wrapper is created early and waits. $1 is the instant to start at, as /proc/uptime
+  // in centiseconds (0: at once). The spawner gives all wrappers due at one instant the read end of one
+  // pipe as fd 3 and, at that instant, writes a line for each: one write wakes them all, with no process
+  // of their own to exit first. If the pipe ends without a line (the spawner died), or there is none, the
+  // wrapper waits out the rest by itself, measuring what is left just before `sleep`. Builtins only, besides that sleep.
+  // Then fd 3, its variables and the positional parameters are cleared: the command sees what it would
+  // without launch ahead.
   if (opts.delayed) {
-    lines.push(`read -r u _ </proc/uptime; u=\${u%.*}\${u#*.}; r=$(($1 - u)); [ "$r" -le 0 ] || sleep $((r / 100)).$((r % 100 / 10))$((r % 10)); unset u r; set --`);
+    lines.push(
+      `[ "$1" = 0 ] || read -r u 2>/dev/null <&3 || { read -r u _ </proc/uptime; u=\${u%.*}\${u#*.}; r=$(($1 - u)); [ "$r" -le 0 ] || sleep $((r / 100)).$((r % 100 / 10))$((r % 10)); }; exec 3<&-; unset u r; set --`,
+    );
   }
   lines.push(commandLine);
   return lines.join('\n');
