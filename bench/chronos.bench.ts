@@ -9,17 +9,19 @@
  *    TASK_STAGING (the master accepted the launch) and TASK_RUNNING (the agent started the process), with
  *    the due time taken from the task id (`ct:<due ms>:…`);
  *  - lateness = event timestamp − due time: p50 / p99 / max, for "launched" (STAGING) and "started"
- *    (RUNNING, the figure the issue asks for); also "sent", Chronos' own part (it sent the accept), from
+ *    (RUNNING: the agent let the command go); also "sent", Chronos' own part (it sent the accept), from
  *    its run records;
  *  - with launch ahead (Chronos `--launch-ahead-seconds`, default 5) tasks are on their agents before
  *    the due time: "prepared" = TASK_STARTING − due; "began" = the command's own clock − due, read from
- *    the sandboxes at the end;
+ *    the sandboxes at the end — the actual start, the figure the issue asks for;
+ *  - CPU spent by each component from 1 s before to 2 s after each due instant (from /proc), to show
+ *    who competes with the jobs at that instant;
  *  - missed = a (job, due time) with no started task; duplicated = one with more than one task started;
  *  - reference, measured in the same run: 1,000 × spawn('/bin/sh', ['-c', 'true']) at one instant on this
  *    machine, lateness of each spawn — the floor any scheduler on this machine starts from. Published:
  *    Chronos 2.x plans 60 s ahead; the old Kubernetes CronJob controller polled every 10 s (lateness
  *    0–10 s, ≈ 5 s on average).
- * Target: started p99 ≤ 1 s, 0 missed, 0 duplicated. Bounded: about 4–5 minutes in all.
+ * Target: actual start (began) p99 ≤ 1 s, 0 missed, 0 duplicated. Bounded: about 4–5 minutes in all.
  *
  * Run: bash scripts/build-part.sh frameworks/chronos/src libs/testing/src libs/launcher/src bench/chronos.bench.ts \
  *        && node dist/bench/chronos.bench.js [--jobs 1000] [--agents 5] [--minutes 3]
@@ -124,15 +126,31 @@ async function main(): Promise<void> {
 
     const dues = Array.from({ length: minutes }, (_, k) => first + k * 60_000);
     const last = dues[dues.length - 1] ?? first;
+    // Who spends the CPU around each due instant (from 1 s before to 2 s after)
+    const cpuWindows: Map<string, number>[] = [];
+    const cpuTimers = dues.map((d, k) => {
+      let before: Map<string, number> | undefined;
+      const t1 = setTimeout(() => {
+        before = cpuByComponent();
+        if (process.env.AGORA_BENCH_DEBUG) console.log('cpu before', [...before]);
+      }, d - 1000 - Date.now());
+      const t2 = setTimeout(() => {
+        const after = cpuByComponent();
+        if (process.env.AGORA_BENCH_DEBUG) console.log('cpu after', [...after]);
+        cpuWindows[k] = new Map([...after].map(([name, ms]) => [name, ms - (before?.get(name) ?? 0)]));
+      }, d + 2000 - Date.now());
+      return [t1, t2];
+    });
     // Every expected task has started, or 30 s after the last due time.
     await waitFor(
       () => {
         const started = new Set([...running.keys()].map(runOfTask));
-        return started.size >= jobs * minutes || Date.now() > last + 30_000;
+        return (started.size >= jobs * minutes && Date.now() > last + 2500) || Date.now() > last + 30_000;
       },
       { timeoutMs: last + 60_000 - Date.now(), intervalMs: 500, what: 'every run to start' },
     );
     sub.unsubscribe();
+    cpuTimers.flat().forEach(clearTimeout);
 
     // Per (job, due): the tasks that started (attempts of one run have different ids).
     const byRun = new Map<string, string[]>();
@@ -163,7 +181,10 @@ async function main(): Promise<void> {
       for (const run of r.body?.runs ?? []) if (run.startedAt) sent.push(Date.parse(run.startedAt) - Date.parse(run.scheduledTime));
     }
     const notRun = await countNotRun(chronos, jobs);
-    const began = percentiles(commandBegan(c.agents.map((a) => a.workDir)));
+    const beganByAgent = c.agents.map((a) => percentiles(commandBegan([a.workDir]).map((b) => b.late)));
+    const allBegan = commandBegan(c.agents.map((a) => a.workDir));
+    const began = percentiles(allBegan.map((b) => b.late));
+    const beganPerMinute = dues.map((d) => percentiles(allBegan.filter((b) => b.due === d).map((b) => b.late)));
     const prepared = percentiles(lateOf(starting));
 
     const reference = percentiles(await spawnReference(jobs));
@@ -175,11 +196,20 @@ async function main(): Promise<void> {
     console.log(`prepared (TASK_STARTING − due, launch ahead):          ${fmt(prepared)}`);
     console.log(`started  (TASK_RUNNING − due):                         ${fmt(started)}`);
     console.log(`began    (the command's own clock − due, ±10 ms):      ${fmt(began)}`);
-    perMinute.forEach((p, k) => console.log(`  minute ${k + 1}: started ${fmt(p)}`));
+    beganByAgent.forEach((p, k) => console.log(`  agent ${k + 1}: began ${fmt(p)}`));
+    perMinute.forEach((p, k) => console.log(`  minute ${k + 1}: started ${fmt(p)}; began ${fmt(beganPerMinute[k] ?? percentiles([]))}`));
+    cpuWindows.forEach((w, k) => {
+      const parts = [...w].map(([n, ms]): [string, number] => [n, Math.round(ms)]).filter(([, ms]) => ms >= 10).sort((a, b) => b[1] - a[1]);
+      const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
+      console.log(`  minute ${k + 1}: CPU from due−1 s to due+2 s (${os.cpus().length * 3000} ms available): ${total} ms — ${parts.map(([n, ms]) => `${n} ${ms}`).join(', ')}`);
+    });
     console.log(`missed: ${missed}, duplicated: ${duplicated}; Chronos records missed/skipped: ${notRun}`);
     console.log(`reference: ${jobs} × spawn('/bin/sh -c true') at one instant, lateness of each spawn: ${fmt(reference)}`);
     console.log(`ratio started p99 / reference p99: ${(started.p99 / reference.p99).toFixed(2)}×; published: Kubernetes CronJob (10 s polling) up to 10 000 ms`);
-    console.log(`target: started p99 ≤ 1000 ms → ${started.p99 <= 1000 ? 'met' : 'NOT met'}; missed 0 → ${missed === 0 ? 'met' : 'NOT met'}; duplicated 0 → ${duplicated === 0 ? 'met' : 'NOT met'}`);
+    const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
+    console.log(
+      `target: actual start (began) p99 ≤ 1000 ms → ${met(began.n === jobs * minutes && began.p99 <= 1000)}; TASK_RUNNING p99 ≤ 1000 ms → ${met(started.p99 <= 1000)}; missed 0 → ${met(missed === 0)}; duplicated 0 → ${met(duplicated === 0)}`,
+    );
   } finally {
     await c?.stop();
   }
@@ -188,11 +218,11 @@ async function main(): Promise<void> {
 /** The jobs' command: builtins only; prints the uptime (s, 2 decimals) at which it began. */
 const PROBE = 'read -r u _ </proc/uptime; echo $u';
 
-/** For every chronos task's sandbox: the instant its command began (from PROBE's output) − its due time. */
-function commandBegan(agentDirs: readonly string[]): number[] {
+/** For every chronos task's sandbox: its due time, and the instant its command began (from PROBE's output) − that. */
+function commandBegan(agentDirs: readonly string[]): { due: number; late: number }[] {
   // uptime → epoch ms, measured now (same 10 ms resolution as the probe)
   const bootMs = Date.now() - Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
-  const out: number[] = [];
+  const out: { due: number; late: number }[] = [];
   for (const dir of agentDirs) {
     const root = path.join(dir, 'sandboxes');
     if (!fs.existsSync(root)) continue;
@@ -201,9 +231,56 @@ function commandBegan(agentDirs: readonly string[]): number[] {
         if (!task.startsWith('ct:')) continue;
         const text = fs.readFileSync(path.join(root, fw, task, 'stdout'), 'utf8').trim();
         const u = Number(text.split('\n')[0]);
-        if (text && Number.isFinite(u)) out.push(bootMs + u * 1000 - Number(task.split(':')[1]));
+        const due = Number(task.split(':')[1]);
+        if (text && Number.isFinite(u)) out.push({ due, late: bootMs + u * 1000 - due });
       }
     }
+  }
+  return out;
+}
+
+/**
+ * CPU time (ms, user + system) of this process's descendants, by component: task wrappers alive now
+ * and those already reaped by a spawner (its children's times) count as "tasks".
+ */
+function cpuByComponent(): Map<string, number> {
+  const tickMs = 10; // USER_HZ is 100 on Linux; per-process times come from schedstat (ns: ticks would round a short-lived shell to 0)
+  const procs: { pid: number; ppid: number; own: number; reaped: number; cmd: string }[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const ranNs = Number(fs.readFileSync(`/proc/${e}/schedstat`, 'utf8').split(' ')[0]);
+      const ticksMs = (Number(f[11]) + Number(f[12])) * tickMs; // all threads (Node's helpers too)
+      procs.push({ pid: Number(e), ppid: Number(f[1]), own: cmd.startsWith('/bin/sh') ? ranNs / 1e6 : ticksMs, reaped: (Number(f[13]) + Number(f[14])) * tickMs, cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const parent = new Map(procs.map((p) => [p.pid, p.ppid]));
+  const ours = (pid: number): boolean => {
+    for (let p = parent.get(pid), n = 0; p !== undefined && n < 20; p = parent.get(p), n++) if (p === process.pid) return true;
+    return false;
+  };
+  const label = (cmd: string): string => {
+    const argv0 = cmd.split(' ')[0] ?? '';
+    const script = cmd.split(' ').find((a, i) => i > 0 && !a.startsWith('-')) ?? '';
+    if (script.includes('spawner-main')) return 'spawner';
+    for (const name of ['agent', 'master', 'dns']) if (script.includes(`/services/${name}/`)) return name;
+    if (script.includes('/frameworks/chronos/')) return 'chronos';
+    for (const name of ['nats-server', 'consul']) if (argv0.endsWith(name)) return name;
+    return argv0 === '/bin/sh' ? 'tasks' : `other (${path.basename(argv0)})`;
+  };
+  const out = new Map<string, number>();
+  const add = (k: string, ms: number) => out.set(k, (out.get(k) ?? 0) + ms);
+  for (const p of procs) {
+    if (!ours(p.pid)) continue;
+    const l = label(p.cmd);
+    add(l, p.own);
+    if (process.env.AGORA_BENCH_DEBUG) add(`#${l}`, 1);
+    if (l === 'spawner') add('tasks', p.reaped);
   }
   return out;
 }

@@ -127,6 +127,8 @@ describe('agent with the process containerizer (real nats-server, real processes
   const taskPids = new Set<number>();
   let agentLog = '';
 
+  let isolation = 'none';
+
   async function startAgent(extra: string[] = []): Promise<void> {
     agent = spawn(process.execPath, [MAIN, '--nats', natsUrl, '--work-dir', workDir, '--port', '0', '--resources', 'cpus:2;mem:1024;disk:1024;ports:[31000-31010]',
       '--status-retry-interval', '0.5', '--heartbeat-interval', '0.5', '--default-grace-period', '1', '--log-level', 'info',
@@ -304,6 +306,29 @@ describe('agent with the process containerizer (real nats-server, real processes
     assert.match(s.message ?? '', /memory limit/i);
   });
 
+  test('cpu weights: a task weighs 1024 shares per cpu, its agent\'s group what the agent offers (when cgroups are usable)', async (t) => {
+    const st = (await httpJson('/state')).body as { isolation: string };
+    isolation = st.isolation;
+    if (st.isolation !== 'cgroups-v1' && st.isolation !== 'cgroups-v2') {
+      t.skip('no usable cgroups on this machine');
+      return;
+    }
+    await master.launch({ taskId: 'weighed', command: { value: 'sleep 100' }, resources: { scalars: { cpus: 0.25, mem: 32 }, ports: [] } });
+    await waitFor('weighed running', () => master.last('weighed')?.state === 'TASK_RUNNING');
+    await recordPids();
+    const [file, perCpu, dir] = st.isolation === 'cgroups-v1' ? ['cpu.shares', 1024, '/sys/fs/cgroup/cpu/agora'] : ['cpu.weight', 100, '/sys/fs/cgroup/agora'];
+    const read = (f: string) => Number(fs.readFileSync(f, 'utf8').trim());
+    const agentDir = path.join(dir, master.agentId);
+    const taskDir = path.join(agentDir, fs.readdirSync(agentDir).find((n) => n.includes('weighed')) ?? 'missing');
+    if (fs.existsSync(path.join(taskDir, file))) {
+      assert.equal(read(path.join(taskDir, file)), Math.round(0.25 * perCpu));
+      assert.equal(read(path.join(agentDir, file)), 2 * perCpu, 'the agent offers cpus:2');
+      assert.ok(read(path.join(dir, file)) >= 2 * perCpu, 'the shared agora group weighs at least as much');
+    } else t.diagnostic('no cpu controller here: memory limits only');
+    await master.bus.request(KillTask, [master.agentId], { frameworkId: FW, taskId: 'weighed' });
+    await waitFor('weighed killed', () => master.last('weighed')?.state === 'TASK_KILLED');
+  });
+
   test('a duplicate launch of a running task is ignored; ShutdownFramework kills the framework’s tasks', async () => {
     await master.launch({ taskId: 'dup', command: { value: 'sleep 100' } });
     await master.launch({ taskId: 'dup', command: { value: 'sleep 100' } });
@@ -436,5 +461,8 @@ describe('agent with the process containerizer (real nats-server, real processes
     assert.equal(await exited(agent!), 0);
     assert.equal(master.last('last')?.state, 'TASK_KILLED');
     assert.equal(master.last('keeps-running')?.state, 'TASK_KILLED', 're-adopted tasks are killed too');
+    if (isolation !== 'none') {
+      for (const ctrl of ['memory', 'cpu']) assert.equal(fs.existsSync(`/sys/fs/cgroup/${ctrl}/agora/${master.agentId}`), false, `no ${ctrl} cgroup left behind`);
+    }
   });
 });

@@ -422,6 +422,10 @@ export class AgentCore {
     const allEnded = () => [...this.tasks.values()].every((r) => r.ended);
     await waitFor(allEnded, maxGrace + 2000);
     await waitFor(() => this.updates.pendingCount === 0, ackWaitMs);
+    if (!allEnded() || !this.agentId) return;
+    // nothing of ours runs any more: leave no cgroup behind (updates still unacknowledged keep their checkpoints)
+    for (const r of this.tasks.values()) if (r.cgroups.length) await this.containerizer.destroyCgroups(r.cgroups);
+    this.containerizer.removeAgentGroups(this.agentId);
   }
 }
 

@@ -150,7 +150,7 @@ async function main(): Promise<void> {
 /** --isolation none: off; cgroups: required (undefined when unusable); auto: on when usable, else off (logged once). */
 function chooseIsolator(config: AgentConfig, log: Logger): Isolator | undefined {
   if (config.isolation === 'none') return NO_ISOLATION;
-  const found = detectIsolator(CGROUP_ROOT, log);
+  const found = detectIsolator(CGROUP_ROOT, log, config.resources.scalars.cpus);
   if ('kind' in found) {
     log.info({ isolation: found.kind }, 'cgroup isolation enabled');
     return found;

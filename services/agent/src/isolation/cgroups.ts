@@ -33,6 +33,8 @@ export interface Isolator {
   destroy(dirs: readonly string[]): Promise<void>;
   /** Start-up: removes this agent's empty task groups that no recovered task owns (left by a crash). */
   sweep(agentId: string, keep: ReadonlySet<string>): number;
+  /** Orderly stop with no task left: removes this agent's own (empty) groups. */
+  removeAgentGroups(agentId: string): void;
 }
 
 export const NO_ISOLATION: Isolator = {
@@ -41,6 +43,7 @@ export const NO_ISOLATION: Isolator = {
   oomKilled: () => false,
   destroy: async () => undefined,
   sweep: () => 0,
+  removeAgentGroups: () => undefined,
 };
 
 const AGORA_DIR = 'agora';
@@ -48,17 +51,25 @@ const AGORA_DIR = 'agora';
 /**
  * Finds usable cgroups under `root`: v2 (a unified hierarchy with the memory controller) or v1 (a
  * writable memory hierarchy, cpu if present). Returns the reason when there are none.
+ *
+ * CPU weights: a task's group weighs 1024 shares (v1; 100 in v2) per cpu it was given, as in Mesos.
+ * Above it, the agent's group and the shared `agora` group weigh what the agent offers (`agentCpus`,
+ * the `agora` group the most any agent on the machine offers) — as Kubernetes weighs `kubepods` by the
+ * node's allocatable cpus. With the kernel's default weight there instead, all tasks together would
+ * count as one busy process against every daemon on the machine, and a burst of work in the agent, the
+ * master or a framework would starve them (a burst of cron jobs woken at one instant started up to
+ * 1.5 s late that way).
  */
-export function detectIsolator(root: string, log: Logger): Isolator | { unavailable: string } {
+export function detectIsolator(root: string, log: Logger, agentCpus?: number): Isolator | { unavailable: string } {
   try {
-    if (fs.existsSync(path.join(root, 'cgroup.controllers'))) return detectV2(root, log);
-    return detectV1(root, log);
+    if (fs.existsSync(path.join(root, 'cgroup.controllers'))) return detectV2(root, log, agentCpus);
+    return detectV1(root, log, agentCpus);
   } catch (e) {
     return { unavailable: errText(e) };
   }
 }
 
-function detectV1(root: string, log: Logger): Isolator | { unavailable: string } {
+function detectV1(root: string, log: Logger, agentCpus: number | undefined): Isolator | { unavailable: string } {
   const memRoot = path.join(root, 'memory');
   if (!fs.existsSync(path.join(memRoot, 'memory.limit_in_bytes'))) return { unavailable: `no cgroup v1 memory hierarchy at ${memRoot}` };
   const probe = (ctrlRoot: string): string | undefined => {
@@ -78,9 +89,17 @@ function detectV1(root: string, log: Logger): Isolator | { unavailable: string }
   if (!cpuOk) log.info('cgroup v1 cpu controller unusable: tasks get memory limits only');
   const hasMemsw = fs.existsSync(path.join(memRoot, 'memory.memsw.limit_in_bytes'));
 
+  const knownAgents = new Set<string>();
+  const agentDirs = (agentId: string) => [memRoot, ...(cpuOk ? [cpuRoot] : [])].map((r) => path.join(r, AGORA_DIR, cgroupSlug(agentId)));
+
   return {
     kind: 'cgroups-v1',
     prepare(agentId, groupName, limits) {
+      if (!knownAgents.has(agentId)) {
+        for (const d of agentDirs(agentId)) fs.mkdirSync(d, { recursive: true });
+        if (cpuOk && agentCpus) weighAgentGroup(path.join(cpuRoot, AGORA_DIR, cgroupSlug(agentId)), 'cpu.shares', cpuShares(agentCpus), V1_MAX_SHARES);
+        knownAgents.add(agentId);
+      }
       const memDir = path.join(memRoot, AGORA_DIR, cgroupSlug(agentId), groupName);
       makeGroup(memDir);
       const dirs = [memDir];
@@ -112,11 +131,12 @@ function detectV1(root: string, log: Logger): Isolator | { unavailable: string }
       return endedBySigkill && failcnt > 0;
     },
     destroy: destroyDirs,
-    sweep: (agentId, keep) => sweepDirs([memRoot, ...(cpuOk ? [cpuRoot] : [])].map((r) => path.join(r, AGORA_DIR, cgroupSlug(agentId))), keep),
+    sweep: (agentId, keep) => sweepDirs(agentDirs(agentId), keep),
+    removeAgentGroups: (agentId) => removeEmptyDirs(agentDirs(agentId)),
   };
 }
 
-function detectV2(root: string, log: Logger): Isolator | { unavailable: string } {
+function detectV2(root: string, log: Logger, agentCpus: number | undefined): Isolator | { unavailable: string } {
   const controllers = (readText(path.join(root, 'cgroup.controllers')) ?? '').split(/\s+/);
   if (!controllers.includes('memory')) return { unavailable: 'the cgroup v2 hierarchy has no memory controller' };
   const wanted = controllers.includes('cpu') ? ['memory', 'cpu'] : ['memory'];
@@ -144,6 +164,7 @@ function detectV2(root: string, log: Logger): Isolator | { unavailable: string }
       if (!knownAgentDirs.has(agentDir)) {
         fs.mkdirSync(agentDir, { recursive: true });
         enableControllers(agentDir, wanted);
+        if (cpuOk && agentCpus) weighAgentGroup(agentDir, 'cpu.weight', cpuWeight(agentCpus), V2_MAX_WEIGHT);
         knownAgentDirs.add(agentDir);
       }
       const dir = path.join(agentDir, groupName);
@@ -165,7 +186,34 @@ function detectV2(root: string, log: Logger): Isolator | { unavailable: string }
     },
     destroy: destroyDirs,
     sweep: (agentId, keep) => sweepDirs([path.join(base, cgroupSlug(agentId))], keep),
+    removeAgentGroups: (agentId) => removeEmptyDirs([path.join(base, cgroupSlug(agentId))]),
   };
+}
+
+const V1_MAX_SHARES = 262_144;
+const V2_MAX_WEIGHT = 10_000;
+
+/**
+ * Gives an agent's group the weight of the cpus it offers, and raises the shared `agora` group above it
+ * to at least as much (several agents on one machine: the largest; never lowered, so agents starting in
+ * any order agree). Best effort: without it tasks still run, only with the kernel's default weight.
+ */
+function weighAgentGroup(agentDir: string, file: 'cpu.shares' | 'cpu.weight', weight: number, max: number): void {
+  const w = Math.min(max, weight);
+  tryWrite(path.join(agentDir, file), String(w));
+  const shared = path.join(path.dirname(agentDir), file);
+  const current = Number((readText(shared) ?? '').trim());
+  if (!(current >= w)) tryWrite(shared, String(w));
+}
+
+function removeEmptyDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // tasks' groups still in it (tasks left running), or gone already
+    }
+  }
 }
 
 function sweepDirs(agentDirs: readonly string[], keep: ReadonlySet<string>): number {

@@ -172,6 +172,10 @@ export class ProcessContainerizer {
     return this.opts.isolator.sweep(agentId, keep);
   }
 
+  removeAgentGroups(agentId: string): void {
+    this.opts.isolator.removeAgentGroups(agentId);
+  }
+
   destroyCgroups(dirs: readonly string[]): Promise<void> {
     return this.opts.isolator.destroy(dirs);
   }
