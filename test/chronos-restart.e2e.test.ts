@@ -20,8 +20,9 @@ describe('Chronos restart and standby', () => {
       agentResources: 'cpus:8;mem:8192;disk:20000',
       components: [...CORE_COMPONENTS, chronosComponent],
       logLevel: process.env.AGORA_LOG_LEVEL ?? 'info',
-      // A Chronos started after a SIGKILLed one leads only once Consul expires the old lock session (10 s TTL,
-      // up to twice that), so restarts get more than the default 30 s to become ready on a loaded machine.
+      // A Chronos started after a SIGKILLed one leads only once Consul ends the old lock session (its liveness
+      // check lapses after 4 s; the session TTL of 10–20 s is the backstop), so restarts get more than the
+      // default 30 s to become ready on a loaded machine.
       readyTimeoutMs: 60_000,
     });
     const inst = c.cluster.instance('chronos', 0);

@@ -4,7 +4,7 @@ import { startTestCluster, waitFor, httpJson, httpRequest, TestFramework, type T
 
 /**
  * Master failover end to end: two masters elect a leader through Consul; the leader crashes
- * (SIGKILL: its Consul session has to expire); the standby takes over, the agent re-registers with its
+ * (SIGKILL: its liveness check lapses and Consul ends its session); the standby takes over, the agent re-registers with its
  * running task, the framework re-subscribes and reconciles, and the task is neither lost nor forgotten.
  */
 interface MesosTask {
@@ -47,9 +47,14 @@ describe('master failover', () => {
     assert.ok(idx >= 0);
     const updatesBefore = fw.updates.length;
     await c.killMaster(idx, 'SIGKILL');
+    const killedAt = Date.now();
 
     const other = c.masters[1 - idx]!;
     await waitFor(async () => (await c!.leaderUrl()) === other.url, { what: 'the standby to become leader', timeoutMs: 40_000 });
+    // the lock's session is bound to the dead master's catalog check (4 s TTL): it frees when that lapses,
+    // not one to two session TTLs (10–20 s) after the last renewal
+    const failoverMs = Date.now() - killedAt;
+    assert.ok(failoverMs < 10_000, `a new leader ${failoverMs} ms after the crash, before one session TTL`);
     // the agent re-registered with the task: the new leader knows it is running
     await waitFor(
       async () => {

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   );
   await registration.start();
   const leadership = app.get(Leadership);
-  leadership.start();
+  leadership.start(registration.checkId);
 
   stopOnSignals('marathon', log, [
     // stepping down releases the lock at once, so a standby takes over without waiting for the session TTL

@@ -122,12 +122,17 @@ export class ConsulClient {
   }
 
   // ------------------------------------------------------------------ sessions
-  async createSession(name: string, ttlSeconds: number, lockDelaySeconds = 0): Promise<string> {
+  /**
+   * A session for locks. `checks` (check ids, e.g. `service:<id>`) bind it to those health checks as well
+   * as the node's: Consul invalidates it the moment one of them goes critical, not only when its TTL lapses.
+   */
+  async createSession(name: string, ttlSeconds: number, lockDelaySeconds = 0, checks: readonly string[] = []): Promise<string> {
     const res = await this.call('PUT', '/v1/session/create', {
       Name: name,
       TTL: `${ttlSeconds}s`,
       LockDelay: `${lockDelaySeconds}s`,
       Behavior: 'release',
+      ...(checks.length ? { Checks: ['serfHealth', ...checks] } : {}),
     });
     await this.ok(res, 'session create');
     return ((await res.json()) as { ID: string }).ID;

@@ -8,6 +8,12 @@ export interface LeaderElectionOptions {
   value: string;
   /** Session TTL; a dead leader's lock frees this long after its last renewal. Default 10 s (Consul's minimum). */
   ttlSeconds?: number;
+  /**
+   * A Consul check that goes critical soon after this process dies — its catalog entry's TTL check
+   * (ServiceRegistration.checkId). The session is bound to it, so a crashed leader's lock frees as soon
+   * as that check lapses (a few seconds) instead of one to two session TTLs (10–20 s).
+   */
+  livenessCheckId?: string;
   onElected: () => void | Promise<void>;
   onDeposed: () => void | Promise<void>;
   /** Called with the value of the key whenever the holder changes (leader or not); undefined while vacant. */
@@ -15,9 +21,10 @@ export interface LeaderElectionOptions {
 }
 
 /**
- * Consul's leader-election recipe: a session with a TTL, renewed at half of it; `acquire` of the key
- * with the session; contenders block on the key and retry when its session goes away. Lock-delay is
- * 0 so a graceful hand-over is immediate; a crashed leader is replaced one TTL after its last renewal.
+ * Consul's leader-election recipe: a session with a TTL, renewed at a third of it (and bound to the
+ * process's liveness check when given); `acquire` of the key with the session; contenders block on the
+ * key and retry when its session goes away. Lock-delay is 0 so a graceful hand-over is immediate; a
+ * crashed leader is replaced when its liveness check lapses, else one TTL after its last renewal.
  */
 export class LeaderElection {
   private session: string | undefined;
@@ -46,7 +53,7 @@ export class LeaderElection {
     while (!this.stopped) {
       try {
         if (!this.session) {
-          this.session = await this.consul.createSession(this.opts.key, this.opts.ttlSeconds ?? 10, 0);
+          this.session = await this.consul.createSession(this.opts.key, this.opts.ttlSeconds ?? 10, 0, this.opts.livenessCheckId ? [this.opts.livenessCheckId] : []);
           this.startRenewing();
         }
         if (!this.leading) {

@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     log,
   );
   await registration.start();
-  leadership.start();
+  leadership.start(registration.checkId);
 
   stopOnSignals('master', log, [
     // stepping down releases the lock at once, so a standby takes over without waiting for the session TTL

@@ -62,12 +62,14 @@ export class Leadership {
     return this.isLeader ? this.self : this.leaderValue;
   }
 
-  start(): void {
+  /** Contends for leadership; `livenessCheckId`: this process's catalog check (see LeaderElection). */
+  start(livenessCheckId?: string): void {
     this.election = new LeaderElection(
       this.consul,
       {
         key: chronosKeys.leaderLock(),
         value: JSON.stringify(this.self),
+        livenessCheckId,
         onElected: () => {
           void this.takeOver(++this.term);
         },

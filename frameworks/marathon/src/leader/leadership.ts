@@ -28,6 +28,7 @@ export class Leadership {
   private current: LeaderAddress | undefined;
   private stopped = false;
   private rejoinTimer: NodeJS.Timeout | undefined;
+  private livenessCheckId: string | undefined;
   private readonly waiters: Array<() => void> = [];
 
   constructor(
@@ -61,13 +62,16 @@ export class Leadership {
     return { host: this.cfg.hostname, port: this.cfg.port };
   }
 
-  start(): void {
+  /** Contends for leadership; `livenessCheckId`: this process's catalog check (see LeaderElection). */
+  start(livenessCheckId = this.livenessCheckId): void {
     this.stopped = false;
+    this.livenessCheckId = livenessCheckId;
     this.election = new LeaderElection(
       this.consul,
       {
         key: marathonKeys.leaderLock,
         value: JSON.stringify(this.self),
+        livenessCheckId,
         onElected: () => this.elected(),
         onDeposed: () => this.deposed(),
         onLeaderChanged: (value) => {

@@ -55,12 +55,14 @@ export class Leadership {
     return this.state.leading;
   }
 
-  start(): void {
+  /** Contends for leadership; `livenessCheckId`: this process's catalog check (see LeaderElection). */
+  start(livenessCheckId?: string): void {
     this.election = new LeaderElection(
       this.consul,
       {
         key: kv.leaderLock('master'),
         value: JSON.stringify(this.identity.info),
+        livenessCheckId,
         onElected: () => this.elected(),
         onDeposed: () => this.deposed(),
         onLeaderChanged: (value) => this.leaderChanged(value),
