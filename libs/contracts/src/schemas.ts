@@ -100,6 +100,24 @@ export const TaskInfoSchema = z.object({
    * reporting TASK_RUNNING then. Absent or past: the command starts at once, as without it.
    */
   startAt: z.number().int().nonnegative().optional(),
+  /**
+   * Mesos `TaskInfo.health_check` (type COMMAND): the agent runs the command in the task's sandbox, with
+   * its environment and in its cgroups, every `intervalSeconds` from `delaySeconds` after TASK_RUNNING
+   * (exit status 0 passes, `timeoutSeconds` fails it). Each change of the verdict is a TASK_RUNNING update
+   * with `healthy` (reason REASON_TASK_HEALTH_CHECK_STATUS_UPDATED); failures before the first success
+   * within `gracePeriodSeconds` of the start do not count; after `consecutiveFailures` counted failures in
+   * a row the agent kills the task (0: never).
+   */
+  healthCheck: z
+    .object({
+      command: z.object({ value: z.string().min(1).max(16_384) }),
+      delaySeconds: z.number().nonnegative().default(15),
+      intervalSeconds: z.number().positive().default(10),
+      timeoutSeconds: z.number().positive().default(20),
+      gracePeriodSeconds: z.number().nonnegative().default(10),
+      consecutiveFailures: z.number().int().nonnegative().default(3),
+    })
+    .optional(),
 });
 
 export const TaskStateSchema = z.enum(TASK_STATES);

@@ -329,6 +329,42 @@ describe('agent with the process containerizer (real nats-server, real processes
     await waitFor('weighed killed', () => master.last('weighed')?.state === 'TASK_KILLED');
   });
 
+  test('COMMAND health check: run in the sandbox with the task env; healthy/unhealthy updates; killed after consecutive failures', async () => {
+    // grace: the first probes may run before the command made `ok`
+    const healthCheck = { command: { value: '[ "$MESOS_TASK_ID" = hc-1 ] && test -f ok' }, delaySeconds: 0, intervalSeconds: 0.2, timeoutSeconds: 2, gracePeriodSeconds: 5, consecutiveFailures: 3 };
+    await master.launch({ taskId: 'hc-1', command: { value: 'touch ok; sleep 100' }, healthCheck });
+    await waitFor('hc-1 healthy', () => master.updates.some((u) => u.taskId === 'hc-1' && u.healthy === true));
+    await recordPids();
+    const healthy = master.updates.find((u) => u.taskId === 'hc-1' && u.healthy !== undefined);
+    assert.equal(healthy?.healthy, true, 'failures inside the grace period before the first pass are not reported');
+    assert.equal(healthy?.state, 'TASK_RUNNING');
+    assert.equal(healthy?.reason, 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED');
+    // reported once, not per probe
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(master.updates.filter((u) => u.taskId === 'hc-1' && u.healthy === true).length, 1);
+    fs.rmSync(path.join(fs.realpathSync(workDir), 'sandboxes', FW, 'hc-1', 'ok'));
+    const end = await waitFor('hc-1 killed', () => (master.last('hc-1')?.state === 'TASK_KILLED' ? master.last('hc-1') : undefined), 10_000);
+    assert.equal(end.reason, 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED');
+    assert.equal(end.healthy, false);
+    const unhealthy = master.updates.filter((u) => u.taskId === 'hc-1' && u.state === 'TASK_RUNNING' && u.healthy === false);
+    assert.equal(unhealthy.length, 1, 'the change to unhealthy is reported once');
+    assert.match(unhealthy[0]?.message ?? '', /health check failed: exit status 1/);
+  });
+
+  test('COMMAND health check: a probe past its timeout fails; consecutiveFailures 0 never kills', async () => {
+    const healthCheck = { command: { value: 'sleep 5' }, delaySeconds: 0, intervalSeconds: 0.1, timeoutSeconds: 0.3, gracePeriodSeconds: 0, consecutiveFailures: 0 };
+    await master.launch({ taskId: 'hc-slow', command: { value: 'sleep 100' }, healthCheck });
+    const u = await waitFor('hc-slow unhealthy', () => master.updates.find((x) => x.taskId === 'hc-slow' && x.healthy === false));
+    await recordPids();
+    assert.match(u.message ?? '', /timed out after 0.3 s/);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(master.last('hc-slow')?.state, 'TASK_RUNNING', 'not killed');
+    await master.bus.request(KillTask, [master.agentId], { frameworkId: FW, taskId: 'hc-slow' });
+    const end = await waitFor('hc-slow killed', () => (master.last('hc-slow')?.state === 'TASK_KILLED' ? master.last('hc-slow') : undefined));
+    assert.equal(end.reason, undefined, 'killed on request, not for its health');
+    assert.equal(end.healthy, false, 'the last verdict stays on later updates');
+  });
+
   test('a duplicate launch of a running task is ignored; ShutdownFramework kills the framework’s tasks', async () => {
     await master.launch({ taskId: 'dup', command: { value: 'sleep 100' } });
     await master.launch({ taskId: 'dup', command: { value: 'sleep 100' } });

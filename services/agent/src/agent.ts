@@ -6,6 +6,7 @@ import type { CheckpointStore } from './checkpoint/checkpoint-store';
 import type { DockerContainerizer } from './containerizers/docker/docker-containerizer';
 import { LaunchError, ProcessContainerizer } from './containerizers/process/process-containerizer';
 import { finalStateOf, type KillCause, type Termination } from './containerizers/process/termination';
+import { HealthChecker } from './health/health-checker';
 import type { StatusUpdateManager } from './status-updates/status-update-manager';
 import { taskKey, toCheckpoint, type TaskCheckpoint, type TaskRecord } from './tasks/task-record';
 
@@ -48,11 +49,29 @@ export class AgentCore {
   /** Set when the agent runs the docker containerizer: `container.type: DOCKER` tasks go there. */
   docker: DockerContainerizer | undefined;
   updates!: StatusUpdateManager;
+  private readonly health: HealthChecker;
 
   constructor(
     private readonly store: CheckpointStore,
     private readonly opts: AgentCoreOptions,
-  ) {}
+  ) {
+    this.health = new HealthChecker(
+      {
+        envOf: (rec) => this.containerizer.taskEnv(rec, this.agentId ?? ''),
+        report: (rec, healthy, message) => {
+          if (rec.ended || rec.kill || rec.state !== 'TASK_RUNNING' || this.shuttingDown) return;
+          rec.healthy = healthy;
+          const ipAddresses = rec.latestStatus?.ipAddresses;
+          this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', message, ...(ipAddresses ? { ipAddresses } : {}) });
+        },
+        kill: (rec, message) => {
+          this.opts.log.info({ taskId: rec.task.taskId, frameworkId: rec.frameworkId, message }, 'killing a task whose health check keeps failing');
+          this.killTask(rec.frameworkId, rec.task.taskId, undefined, 'health-check');
+        },
+      },
+      opts.log,
+    );
+  }
 
   /** Wires the collaborators (they need callbacks into this object). */
   attach(containerizer: ProcessContainerizer, updates: StatusUpdateManager, docker?: DockerContainerizer): void {
@@ -111,7 +130,7 @@ export class AgentCore {
         adopted++;
         // still waiting for its startAt when the agent went down: RUNNING at startAt (at once if past)
         if (rec.state === 'TASK_STARTING') this.armStart(rec, rec.task.startAt ?? 0);
-        else this.armDeadline(rec);
+        else this.nowRunning(rec);
       } else {
         ended++;
         this.taskEnded(rec, t, 'SOURCE_AGENT');
@@ -191,7 +210,7 @@ export class AgentCore {
         running: (net) => {
           if (rec.ended) return;
           this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ...net });
-          this.armDeadline(rec);
+          this.nowRunning(rec);
         },
         failed: (message) => this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message),
       });
@@ -211,7 +230,7 @@ export class AgentCore {
               return;
             }
             this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
-            this.armDeadline(rec);
+            this.nowRunning(rec);
           },
           released: () => this.commandReleased(rec),
           failed: (message) => this.failLaunch(rec, 'TASK_FAILED', 'REASON_CONTAINER_LAUNCH_FAILED', message),
@@ -238,6 +257,7 @@ export class AgentCore {
       return;
     }
     const graceMs = gracePeriodSeconds !== undefined ? gracePeriodSeconds * 1000 : rec.task.killPolicy ? rec.task.killPolicy.gracePeriodSeconds * 1000 : this.opts.defaultGraceMs;
+    this.health.stop(rec);
     if (!rec.kill) {
       rec.kill = { cause, requestedAt: Date.now(), graceMs };
       this.opts.log.info({ frameworkId, taskId, cause, graceMs }, 'killing task');
@@ -268,6 +288,7 @@ export class AgentCore {
 
   /** The containerizer saw the task's process end. */
   taskEnded(rec: TaskRecord, t: Termination, source: TaskStatus['source'] = 'SOURCE_EXECUTOR'): void {
+    this.health.stop(rec);
     if (rec.deadlineTimer) clearTimeout(rec.deadlineTimer);
     rec.deadlineTimer = undefined;
     if (rec.startTimer) clearTimeout(rec.startTimer);
@@ -304,13 +325,19 @@ export class AgentCore {
     rec.startTimer = undefined;
     if (rec.ended || rec.kill || rec.state !== 'TASK_STARTING' || this.shuttingDown) return;
     this.setStatus(rec, { state: 'TASK_RUNNING', source: 'SOURCE_EXECUTOR', ipAddresses: [this.opts.ip] });
-    this.armDeadline(rec);
+    this.nowRunning(rec);
   }
 
   /** Launch ahead, recovered task: its wrapper (no longer ours to release) starts the command at `startAt`. */
   private armStart(rec: TaskRecord, startAt: number): void {
     rec.startTimer = setTimeout(() => this.commandReleased(rec), Math.max(0, startAt - Date.now()));
     rec.startTimer.unref();
+  }
+
+  /** The task's command runs: its completion deadline and health checks start. */
+  private nowRunning(rec: TaskRecord): void {
+    this.armDeadline(rec);
+    this.health.start(rec);
   }
 
   private armDeadline(rec: TaskRecord): void {
@@ -351,6 +378,7 @@ export class AgentCore {
       ...(s.exitCode !== undefined ? { exitCode: s.exitCode } : {}),
       ...(s.ipAddresses ? { ipAddresses: s.ipAddresses } : {}),
       ...(s.labels ? { labels: s.labels } : {}),
+      ...(rec.healthy !== undefined ? { healthy: rec.healthy } : {}),
     };
     rec.state = s.state;
     rec.latestStatus = status;
@@ -408,6 +436,7 @@ export class AgentCore {
    */
   async shutdown(killTasks: boolean, ackWaitMs: number): Promise<void> {
     this.shuttingDown = true;
+    this.health.stopAll();
     for (const r of this.tasks.values()) {
       if (r.deadlineTimer) clearTimeout(r.deadlineTimer);
       if (r.startTimer) clearTimeout(r.startTimer);

@@ -25,6 +25,8 @@ export interface TaskCheckpoint {
   kill?: { cause: KillCause; requestedAt: number; graceMs: number };
   /** Docker tasks only: the container that runs the task. */
   docker?: DockerCheckpoint;
+  /** The last verdict of its health check (TaskInfo.healthCheck), carried on every later status. */
+  healthy?: boolean;
 }
 
 /** What the agent remembers of a task's Docker container (containerizers/docker). */

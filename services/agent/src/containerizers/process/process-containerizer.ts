@@ -70,7 +70,7 @@ export class ProcessContainerizer {
     const cg = this.prepareCgroups(rec, agentId);
     rec.cgroups = cg.dirs;
     rec.memLimitMb = cg.memLimitMb;
-    const env = buildTaskEnv({ task: rec.task, frameworkId: rec.frameworkId, agentId, hostname: this.opts.hostname, sandbox, agentEnv: this.opts.agentEnv });
+    const env = this.taskEnv(rec, agentId);
     const base = { dir: sandbox, clean: fresh ? [] : [EXIT_STATUS_FILE], statusFile: path.join(sandbox, EXIT_STATUS_FILE), file: '/bin/sh', env };
     const req =
       startAt === undefined
@@ -103,6 +103,11 @@ export class ProcessContainerizer {
         },
       },
     );
+  }
+
+  /** The environment a task's command (and its COMMAND health check) runs with. */
+  taskEnv(rec: TaskRecord, agentId: string): Record<string, string> {
+    return buildTaskEnv({ task: rec.task, frameworkId: rec.frameworkId, agentId, hostname: this.opts.hostname, sandbox: rec.sandbox, agentEnv: this.opts.agentEnv });
   }
 
   /**

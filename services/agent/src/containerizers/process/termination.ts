@@ -1,7 +1,7 @@
 import type { TaskReason, TaskState } from '@agora/model';
 
 /** Why the agent itself ended a task, if it did. */
-export type KillCause = 'kill' | 'max-completion' | 'framework-shutdown' | 'agent-shutdown';
+export type KillCause = 'kill' | 'max-completion' | 'framework-shutdown' | 'agent-shutdown' | 'health-check';
 
 /** How a task's process ended, as far as the agent can tell. */
 export interface Termination {
@@ -38,6 +38,8 @@ export function finalStateOf(t: Termination): FinalState {
       ...withCode,
     };
   if (t.killedBy === 'kill') return { state: 'TASK_KILLED', message: 'Command killed', ...withCode };
+  if (t.killedBy === 'health-check')
+    return { state: 'TASK_KILLED', reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED', message: 'Command killed: its health check failed', ...withCode };
   if (t.killedBy === 'framework-shutdown') return { state: 'TASK_KILLED', reason: 'REASON_FRAMEWORK_REMOVED', message: 'Command killed: its framework was shut down', ...withCode };
   if (t.killedBy === 'agent-shutdown') return { state: 'TASK_KILLED', reason: 'REASON_EXECUTOR_TERMINATED', message: 'Command killed: the agent is shutting down', ...withCode };
   if (t.oomKilled)
