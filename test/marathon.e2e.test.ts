@@ -208,6 +208,24 @@ describe('marathon end to end', () => {
     assert.equal((await m.request('DELETE', '/v2/apps/e2e/flaky')).status, 200);
   });
 
+  test('a COMMAND check runs on the agent in the task\'s sandbox with its environment; failing, the task is replaced', async () => {
+    const marker = path.join(markerDir, 'command-failed-once');
+    // `alive` is a file in the sandbox: a check run anywhere else cannot see it. The first task removes it 3 s in.
+    const cmd = `touch alive; if mkdir ${marker} 2>/dev/null; then (sleep 3; rm -f alive) & fi; exec sleep 1000`;
+    const check = { protocol: 'COMMAND', command: { value: 'test -f alive && [ -n "$PORT0" ] && [ "$MESOS_SANDBOX" = "$PWD" ]' }, delaySeconds: 0, intervalSeconds: 1, timeoutSeconds: 2, gracePeriodSeconds: 5, maxConsecutiveFailures: 2 };
+    const r = await m.request('POST', '/v2/apps', { id: '/e2e/cmdcheck', cmd, cpus: 0.05, mem: 16, instances: 1, healthChecks: [check], upgradeStrategy: { minimumHealthCapacity: 0, maximumOverCapacity: 1 } });
+    assert.equal(r.status, 201, r.text);
+    const kill = await waitFor(() => eventsOf('unhealthy_task_kill_event', (e) => e['appId'] === '/e2e/cmdcheck')[0], { timeoutMs: 30_000, what: 'a health-check kill' });
+    assert.ok(eventsOf('health_status_changed_event', (e) => e['taskId'] === kill['taskId'] && e['alive'] === true).length >= 1, 'it was healthy first');
+    const app = await waitFor(async () => {
+      const a = await settled('/e2e/cmdcheck', 1);
+      return (a.tasks ?? []).some((t) => t.id === kill['taskId']) ? undefined : a;
+    }, { timeoutMs: 30_000, what: 'a healthy replacement' });
+    assert.equal(app.tasksHealthy, 1);
+    assert.ok(eventsOf('failed_health_check_event', (e) => e['taskId'] === kill['taskId']).length >= 2);
+    assert.equal((await m.request('DELETE', '/v2/apps/e2e/cmdcheck')).status, 200);
+  });
+
   test('UNIQUE hostname spreads over the three agents; a fourth instance waits with its reason in /v2/queue', async () => {
     const r = await m.request('POST', '/v2/apps', { id: '/e2e/unique', cmd: 'sleep 3600', cpus: 0.01, mem: 8, instances: 3, constraints: [['hostname', 'UNIQUE']] });
     assert.equal(r.status, 201, r.text);

@@ -103,10 +103,11 @@ export const TaskInfoSchema = z.object({
   /**
    * Mesos `TaskInfo.health_check` (type COMMAND): the agent runs the command in the task's sandbox, with
    * its environment and in its cgroups, every `intervalSeconds` from `delaySeconds` after TASK_RUNNING
-   * (exit status 0 passes, `timeoutSeconds` fails it). Each change of the verdict is a TASK_RUNNING update
-   * with `healthy` (reason REASON_TASK_HEALTH_CHECK_STATUS_UPDATED); failures before the first success
-   * within `gracePeriodSeconds` of the start do not count; after `consecutiveFailures` counted failures in
-   * a row the agent kills the task (0: never).
+   * (exit status 0 passes, `timeoutSeconds` fails it). A pass after anything else, and every counted
+   * failure, is a TASK_RUNNING update with `healthy` (reason REASON_TASK_HEALTH_CHECK_STATUS_UPDATED);
+   * failures before the first success within `gracePeriodSeconds` of the start do not count; after
+   * `consecutiveFailures` counted failures in a row the agent kills the task (0: never — the framework
+   * counts the failure updates and decides, as Marathon does).
    */
   healthCheck: z
     .object({

@@ -347,7 +347,7 @@ describe('agent with the process containerizer (real nats-server, real processes
     assert.equal(end.reason, 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED');
     assert.equal(end.healthy, false);
     const unhealthy = master.updates.filter((u) => u.taskId === 'hc-1' && u.state === 'TASK_RUNNING' && u.healthy === false);
-    assert.equal(unhealthy.length, 1, 'the change to unhealthy is reported once');
+    assert.equal(unhealthy.length, 3, 'each counted failure is reported, the third kills');
     assert.match(unhealthy[0]?.message ?? '', /health check failed: exit status 1/);
   });
 

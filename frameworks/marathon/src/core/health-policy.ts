@@ -37,6 +37,16 @@ export interface TaskHealth {
   results: (HealthResult | undefined)[];
 }
 
+/**
+ * The check the agent runs, in the task's sandbox with its environment (TaskInfo.healthCheck), as Mesos
+ * executors run COMMAND checks: the app's first COMMAND check; -1 when it has none. Mesos takes one check
+ * per task, so further COMMAND checks run in Marathon. Marathon still decides the kills (the agent is
+ * told consecutiveFailures 0 and reports every failure).
+ */
+export function agentCheckIndex(app: Pick<AppDefinition, 'healthChecks'>): number {
+  return app.healthChecks.findIndex((h) => h.protocol === 'COMMAND' && h.command !== undefined);
+}
+
 /** Marathon-level checks with 0 never kill; Mesos-level and COMMAND checks with 0 kill on the first failure. */
 export function killThreshold(h: HealthCheck): number {
   if (h.maxConsecutiveFailures > 0) return h.maxConsecutiveFailures;

@@ -6,6 +6,7 @@ import { makeTaskId, mesosTaskName } from './app-id';
 import type { ConstraintContext, Placement } from './constraints';
 import { fitProblems, taskNeeds, type Rejection } from './offer-fit';
 import { taskEnv } from './task-env';
+import { agentCheckIndex } from './health-policy';
 
 /**
  * Turns one offer into launches of an app's waiting instances: as many as fit (resources, ports, role,
@@ -154,6 +155,17 @@ function buildTaskInfo(app: AppDefinition, offer: Offer, taskId: string, resourc
     },
   };
   if (app.taskKillGracePeriodSeconds !== undefined) task.killPolicy = { gracePeriodSeconds: app.taskKillGracePeriodSeconds };
+  const agentCheck = app.healthChecks[agentCheckIndex(app)];
+  if (agentCheck?.command) {
+    task.healthCheck = {
+      command: { value: agentCheck.command.value },
+      delaySeconds: agentCheck.delaySeconds,
+      intervalSeconds: Math.max(1, agentCheck.intervalSeconds),
+      timeoutSeconds: Math.max(1, agentCheck.timeoutSeconds),
+      gracePeriodSeconds: agentCheck.gracePeriodSeconds,
+      consecutiveFailures: 0,
+    };
+  }
   if (app.container) {
     const mode = networkMode(app);
     task.container = {

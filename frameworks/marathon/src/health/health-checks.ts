@@ -1,5 +1,5 @@
 import type { Logger } from '@agora/logging';
-import { inGracePeriod, portEntries, type AppDefinition, type HealthCheck, type ReadinessCheck } from '../core';
+import { agentCheckIndex, inGracePeriod, portEntries, type AppDefinition, type HealthCheck, type ReadinessCheck } from '../core';
 import type { EventHub } from '../events/event-hub';
 import type { CheckResult, TrackedTask } from '../scheduler/task-tracker';
 import { httpProbe, runProbe, type Probe } from './probes';
@@ -11,8 +11,11 @@ import { httpProbe, runProbe, type Probe } from './probes';
  * `onChange`, lets the core's health policy decide on kills.
  *
  * - HTTP/HTTPS/TCP and their MESOS_ variants are probed from here against the task's agent address and
- *   port (Agora's agents are reachable from the scheduler); COMMAND runs `sh -c` here with the task's
- *   environment (HOST, PORT0…, MESOS_TASK_ID), not inside the task's sandbox.
+ *   port (Agora's agents are reachable from the scheduler).
+ * - The first COMMAND check runs on the task's agent, in its sandbox (TaskInfo.healthCheck, see
+ *   agentCheckIndex); its results arrive as status updates with `healthy` and are recorded through
+ *   `recordAgentResult` like a probe's. Further COMMAND checks run `sh -c` here with the task's
+ *   environment (HOST, PORT0…, MESOS_TASK_ID).
  * - `delaySeconds` delays the first probe of MESOS_* and COMMAND checks only: Marathon ignores it for
  *   its own HTTP/HTTPS/TCP checks, and so does Agora, so that clients' definitions behave the same.
  * - Failures inside `gracePeriodSeconds` before the first success are recorded but not counted.
@@ -46,7 +49,9 @@ export class HealthChecks {
     if (!running || !app) return this.stop(task.rec.taskId);
     if (this.loops.has(task.rec.taskId)) return;
     const loops: Loop[] = [];
+    const onAgent = agentCheckIndex(app);
     app.healthChecks.forEach((check, i) => {
+      if (i === onAgent) return;
       const loop: Loop = { timer: undefined, stopped: false };
       loops.push(loop);
       const mesosLevel = check.protocol.startsWith('MESOS_') || check.protocol === 'COMMAND';
@@ -94,6 +99,14 @@ export class HealthChecks {
     if (loop.stopped) return;
     if (result.outcome !== 'ignored') this.record(task, app, check, i, result.outcome === 'pass' ? undefined : result.cause);
     this.schedule(loop, Math.max(1, check.intervalSeconds) * 1000, () => this.healthProbe(loop, task, app, check, i));
+  }
+
+  /** A result of the check the task's agent runs (a status update with `healthy`). */
+  recordAgentResult(task: TrackedTask, app: AppDefinition, healthy: boolean, message: string | undefined): void {
+    const i = agentCheckIndex(app);
+    const check = app.healthChecks[i];
+    if (!check || task.state !== 'TASK_RUNNING' || task.killRequestedAt !== undefined) return;
+    this.record(task, app, check, i, healthy ? undefined : (message ?? 'health check failed'));
   }
 
   private record(task: TrackedTask, app: AppDefinition, check: HealthCheck, i: number, failure: string | undefined): void {

@@ -345,7 +345,12 @@ export class MarathonScheduler {
       this.events.publish('instance_changed_event', this.instanceEvent(t.rec.taskId, conditionOf(s.state)));
     }
     if (isGone(s.state)) this.taskGone(t, s, now);
-    else this.health.sync(t, this.model.versionOf(t.rec.appId, t.rec.version));
+    else {
+      const app = this.model.versionOf(t.rec.appId, t.rec.version);
+      this.health.sync(t, app);
+      // a result of the COMMAND check the agent runs in the task's sandbox
+      if (s.healthy !== undefined && s.reason === 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED' && app) this.health.recordAgentResult(t, app, s.healthy, s.message);
+    }
     this.kick();
   }
 

@@ -23,19 +23,19 @@ describe('nextHealth', () => {
     assert.deepEqual(run([[false, 1000], [false, 9000], [true, 9500]]), ['-', '-', 'healthy']);
   });
 
-  test('after the grace period failures count: reported once, kill at the limit', () => {
-    assert.deepEqual(run([[false, 11_000], [false, 12_000], [false, 13_000]]), ['unhealthy', '-', '-+kill']);
+  test('after the grace period every failure counts and is reported; kill at the limit', () => {
+    assert.deepEqual(run([[false, 11_000], [false, 12_000], [false, 13_000]]), ['unhealthy', 'unhealthy', 'unhealthy+kill']);
   });
 
   test('once passed, the grace period no longer shields failures; a pass resets the count', () => {
     assert.deepEqual(run([[true, 1000], [false, 2000], [false, 3000], [true, 4000], [false, 5000], [false, 6000], [false, 7000]]), [
       'healthy',
       'unhealthy',
-      '-',
+      'unhealthy',
       'healthy',
       'unhealthy',
-      '-',
-      '-+kill',
+      'unhealthy',
+      'unhealthy+kill',
     ]);
   });
 

@@ -1,6 +1,7 @@
 /**
  * The verdict of a task's COMMAND health check after each probe (Mesos semantics), without I/O: when a
- * result is reported (a change of `healthy`) and when the task is to be killed.
+ * result is reported — a pass after anything else, and every counted failure (so a framework can count
+ * them and decide on kills itself, with consecutiveFailures 0) — and when the agent kills the task.
  */
 export interface HealthCheckPolicy {
   gracePeriodSeconds: number;
@@ -18,7 +19,7 @@ export interface HealthState {
 
 export interface HealthStep {
   state: HealthState;
-  /** Report this verdict (it changed). */
+  /** Report this verdict (a change to healthy, or a counted failure). */
   report?: boolean;
   /** Kill the task: `failures` counted failures in a row reached the limit. */
   kill?: boolean;
@@ -38,9 +39,5 @@ export function nextHealth(prev: HealthState, passed: boolean, policy: HealthChe
   if (!prev.everPassed && nowMs - startedAtMs < policy.gracePeriodSeconds * 1000) return { state: prev };
   const failures = prev.failures + 1;
   const state: HealthState = { healthy: false, failures, everPassed: prev.everPassed };
-  return {
-    state,
-    ...(prev.healthy !== false ? { report: false } : {}),
-    ...(policy.consecutiveFailures > 0 && failures >= policy.consecutiveFailures ? { kill: true } : {}),
-  };
+  return { state, report: false, ...(policy.consecutiveFailures > 0 && failures >= policy.consecutiveFailures ? { kill: true } : {}) };
 }
